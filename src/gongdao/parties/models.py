@@ -1,0 +1,107 @@
+"""Users with roles, shops and their staff, outside parties, personal data profiles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongdao import codes, ids
+
+
+def _user_id() -> str:
+    return ids.new_id("user")
+
+
+def _shop_id() -> str:
+    return ids.new_id("shop")
+
+
+def _party_id() -> str:
+    return ids.new_id("party")
+
+
+class Shop(models.Model):
+    public_id = models.CharField(max_length=12, unique=True, default=_shop_id, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=200, help_text=_("Province, city and county"))
+    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    return_address = models.CharField(_("return address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    public_id = models.CharField(max_length=12, unique=True, default=_user_id, editable=False)
+    role = models.CharField(_("role"), max_length=20, choices=codes.choices(codes.ROLES), default="consumer")
+    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="merchant_roles_have_shop",
+                condition=~models.Q(role__in=["merchant_staff", "merchant_admin"])
+                | models.Q(shop__isnull=False),
+            )
+        ]
+
+    @property
+    def is_merchant(self) -> bool:
+        return self.role in ("merchant_staff", "merchant_admin")
+
+    @property
+    def is_platform(self) -> bool:
+        return self.role in ("agent", "senior_agent", "admin")
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return (profile and profile.full_name) or self.get_full_name() or self.username
+
+
+class Profile(models.Model):
+    """Personal data: referenced from case payloads by the user's public id, never copied."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+
+
+class OutsideParty(models.Model):
+    """A shop or platform known only by name and details (self-help mode)."""
+
+    KINDS = {"merchant": _("Merchant"), "platform": _("Platform")}
+    public_id = models.CharField(max_length=12, unique=True, default=_party_id, editable=False)
+    kind = models.CharField(max_length=20, choices=list(KINDS.items()))
+    name = models.CharField(_("name"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=40, blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    store_url = models.URLField(_("store link"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outside party")
+        verbose_name_plural = _("outside parties")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,58 @@
+"""Named personas (STYLE.md): Alice (consumer), Charlie (another consumer who must see nothing
+of Alice's), Bob (staff of Alice's shop), Mallory (staff of another shop), Agnes (agent), Sam
+(senior agent), Sara (another senior agent), Ada (admin)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from gongdao import keys
+from gongdao.cases.actors import Actor, of_user
+from tests.factories import OrderFactory, ShopFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_key() -> None:
+    keys.create(settings.DATA_DIR)
+
+
+@dataclass
+class World:
+    alice: Any
+    charlie: Any
+    bob: Any
+    mallory: Any
+    agnes: Any
+    sam: Any
+    sara: Any
+    ada: Any
+    shop: Any
+    other_shop: Any
+    order: Any
+
+    def actor(self, name: str) -> Actor:
+        return of_user(getattr(self, name))
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    shop = ShopFactory(name="Alice's headphone shop")
+    other_shop = ShopFactory(name="Mallory's shop")
+    alice = UserFactory(username="alice")
+    return World(
+        alice=alice,
+        charlie=UserFactory(username="charlie"),
+        bob=UserFactory(username="bob", role="merchant_staff", shop=shop),
+        mallory=UserFactory(username="mallory", role="merchant_staff", shop=other_shop),
+        agnes=UserFactory(username="agnes", role="agent"),
+        sam=UserFactory(username="sam", role="senior_agent"),
+        sara=UserFactory(username="sara", role="senior_agent"),
+        ada=UserFactory(username="ada", role="admin", is_staff=True, is_superuser=True),
+        shop=shop,
+        other_shop=other_shop,
+        order=OrderFactory(shop=shop, consumer=alice),
+    )
