@@ -56,3 +56,21 @@ def world(db: Any) -> World:
         other_shop=other_shop,
         order=OrderFactory(shop=shop, consumer=alice),
     )
+
+
+TIERS = {"unit", "db", "browser", "contract", "crash", "bench"}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """A test that touches the database is in the db tier (run on SQLite and PostgreSQL);
+    one with no tier marker and no database is a unit test."""
+    for item in items:
+        marked = {m.name for m in item.iter_markers()} & TIERS
+        if marked:
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_db = fixtures & {"db", "transactional_db", "django_db_setup", "world", "client", "admin_client"}
+        if uses_db or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.db)
+        else:
+            item.add_marker(pytest.mark.unit)
