@@ -49,8 +49,21 @@ def echo_json(value: Any) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gongdao")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Gongdao (公道): online dispute resolution for e-commerce consumer complaints."""
+    from gongdao.law.cli import CALENDAR_FACTORY_KEY
+
+    if os.environ.get("GONGDAO_DATA_DIR"):
+        ctx.meta[CALENDAR_FACTORY_KEY] = _loaded_calendar
+
+
+def _loaded_calendar() -> Any:
+    """The library's calendar plus the years loaded into this data dir's database."""
+    setup_django()
+    from gongdao.policy.queries import calendar
+
+    return calendar()
 
 
 @main.command()
