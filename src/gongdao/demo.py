@@ -61,9 +61,12 @@ def prepare_dir(target: Path) -> None:
 
 
 def _users() -> dict[str, Any]:
+    from django.contrib.auth.hashers import make_password
+
     from gongdao.parties.models import Profile, Shop, User
 
     people: dict[str, Any] = {}
+    password = make_password(PASSWORD)  # hashed once: argon2 is slow on purpose
 
     def make(
         username: str, role: str, shop: Any = None, name: str = "", phone: str = "", address: str = ""
@@ -77,7 +80,7 @@ def _users() -> dict[str, Any]:
             is_superuser=role == "admin",
             first_name=name,
         )
-        user.set_password(PASSWORD)
+        user.password = password
         user.save()
         Profile.objects.create(user=user, full_name=name, phone=phone, address=address)
         people[username] = user
