@@ -20,6 +20,12 @@ def signing_key() -> None:
     keys.create(settings.DATA_DIR)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """argon2 is slow on purpose; tests that are not about hashing don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     alice: Any

@@ -25,6 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = "consumer"
@@ -43,6 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     external_id = factory.Sequence(lambda n: f"T{100000 + n}")
     shop = factory.SubFactory(ShopFactory)
