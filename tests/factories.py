@@ -36,8 +36,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def profile(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
             Profile.objects.get_or_create(
-                user=self, defaults={"full_name": self.username.title(), "phone": "13812345678",
-                                     "address": "上海市浦东新区世纪大道 100 号"}
+                user=self,
+                defaults={
+                    "full_name": self.username.title(),
+                    "phone": "13812345678",
+                    "address": "上海市浦东新区世纪大道 100 号",
+                },
             )
 
 
@@ -64,5 +68,6 @@ class OrderFactory(factory.django.DjangoModelFactory):
             return
         specs = extracted or [("Bluetooth headphones", 19900), ("Charging case", 5000)]
         for no, (name, paid) in enumerate(specs, start=1):
-            OrderLine.objects.create(order=self, line_no=no, name=name, quantity=1, unit_price_fen=paid,
-                                     paid_fen=paid)
+            OrderLine.objects.create(
+                order=self, line_no=no, name=name, quantity=1, unit_price_fen=paid, paid_fen=paid
+            )

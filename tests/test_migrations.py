@@ -28,6 +28,9 @@ def test_migrations_apply_on_an_empty_database(tmp_path) -> None:
         pytest.skip("applies migrations to a fresh SQLite file; PostgreSQL runs them in the CLI tests")
     result = subprocess.run(
         [sys.executable, "-m", "django", "migrate", "--settings=gongdao.settings", "-v", "0"],
-        env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr

@@ -80,6 +80,9 @@ def init(data_dir: str | None, admin_username: str, admin_password: str | None, 
 
     created = keys.create(settings.DATA_DIR)
     migrate(verbose=True)
+    from gongdao.evidence.cli import prepare_storage
+
+    prepare_storage()
     if admin_password:
         from gongdao.parties.models import User
 
@@ -332,9 +335,24 @@ def demo(port: int, data_dir: str | None, no_serve: bool, as_json: bool) -> None
 
 def _register_optional_groups() -> None:
     """Command groups that live with their domain apps."""
+    from gongdao.api.cli import apikey
+    from gongdao.dossiers import cli as dossiers_cli
+    from gongdao.evidence import cli as evidence_cli
     from gongdao.law.cli import law
+    from gongdao.notify.cli import notify
+    from gongdao.policy import cli as policy_cli
+    from gongdao.web import cli as web_cli
 
+    main.add_command(apikey)
     main.add_command(law)
+    main.add_command(policy_cli.policy)
+    main.add_command(policy_cli.calendar)
+    main.add_command(notify)
+    main.add_command(web_cli.user)
+    main.add_command(evidence_cli.evidence)
+    main.add_command(evidence_cli.storage)
+    main.add_command(dossiers_cli.dossier)
+    main.add_command(dossiers_cli.verify_dossier)
 
 
 _register_optional_groups()

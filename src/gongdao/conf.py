@@ -137,6 +137,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGDAO_MAX_IMAGE_MB", "20", _positive_int, "Largest image upload, MB."),
     Setting("GONGDAO_MAX_VIDEO_MB", "500", _positive_int, "Largest video upload, MB."),
     Setting("GONGDAO_MAX_DOCUMENT_MB", "50", _positive_int, "Largest document upload, MB."),
+    Setting("GONGDAO_API_RATE_LIMIT", "600", _positive_int, "API requests per minute per API key."),
 )
 
 

@@ -7,6 +7,7 @@ server starts and the worker does not rush the demo forward.
 
 from __future__ import annotations
 
+import io
 import random
 import shutil
 from datetime import datetime, timedelta
@@ -17,6 +18,26 @@ from django.db import transaction
 from django.utils import timezone
 
 MARKER = ".gongdao-demo"
+# What the consumer's photo shows, per issue (evidence/demo_files.py draws it).
+DEFECTS = {
+    "quality_defect": "crack",
+    "damaged_in_transit": "crushed_box",
+    "wrong_or_missing_item": "wrong_colour",
+    "not_as_described": "scratch",
+    "counterfeit": "stain",
+    "not_received": "none",
+    "late_delivery": "none",
+}
+NO_PRODUCT = ("not_received", "late_delivery")  # the photo is of the parcel, as logistics evidence
+PHOTO_NOTES = {
+    "quality_defect": "外壳裂缝，红圈处",
+    "damaged_in_transit": "签收时外箱已压坏",
+    "wrong_or_missing_item": "收到的颜色与订单不符",
+    "not_as_described": "表面划痕",
+    "counterfeit": "包装印刷模糊、有污渍",
+    "not_received": "快递员发来的“已放驿站”照片，驿站查无此件",
+    "late_delivery": "包裹面单上的发货日期",
+}
 PASSWORD = "gongdao-demo"
 
 SHOPS = [
@@ -163,19 +184,83 @@ class Script:
 
         return of_user(self.people[name])
 
-    def open(self, order: Any, issue: str, remedy: str, statement: str, submit: bool = True) -> Any:
+    def open(
+        self,
+        order: Any,
+        issue: str,
+        remedy: str,
+        statement: str,
+        submit: bool = True,
+        photo: bytes | None = None,
+    ) -> Any:
+        """File a case the way a consumer does: the draft, the evidence, then submit."""
         from gongdao.cases.actions import open_case
 
         consumer = order.consumer.username
-        return open_case(
-            order,
-            self.actor(consumer),
-            issue=issue,
-            remedy=remedy,
-            statement=statement,
-            submit=submit,
+        case = open_case(
+            order, self.actor(consumer), issue=issue, remedy=remedy, statement=statement, now=self.at()
+        )
+        if submit:
+            self.consumer_evidence(case, statement, photo)
+            self.do(case, "submit", consumer)
+        return case
+
+    # ---- evidence: real files through the one upload function ----------------------------
+
+    def add(self, case: Any, who: str, kind: str, data: bytes, filename: str, description: str = "") -> Any:
+        from gongdao.evidence.actions import add_evidence
+
+        return add_evidence(
+            case,
+            self.actor(who),
+            kind=kind,
+            source=io.BytesIO(data),
+            filename=filename,
+            description=description,
             now=self.at(),
         )
+
+    def picture(self, case: Any, defect: str, *, gps: bool = True, variant: int = 0) -> bytes:
+        from gongdao.evidence import demo_files
+
+        product = case.order_snapshot["lines"][0]["name"]
+        seed = int(case.order_snapshot["external_id"][-3:]) + 1000 * variant
+        return demo_files.photo(
+            seed, product=product, defect=defect, taken=self.clock - timedelta(hours=2), gps=gps
+        )
+
+    def consumer_evidence(self, case: Any, statement: str, photo: bytes | None = None) -> None:
+        """A photo of the problem, the chat with the shop and the tracking history."""
+        from gongdao.evidence import demo_files
+
+        who = case.consumer.username
+        snapshot = case.order_snapshot
+        defect = DEFECTS.get(case.issue)
+        if defect or photo:
+            data = photo or self.picture(case, defect or "crack")
+            kind = "problem_photo" if case.issue not in NO_PRODUCT else "logistics_record"
+            self.people.setdefault("photos", []).append((case.issue, data))
+            self.add(
+                case, who, kind, data, f"IMG_{snapshot['external_id'][-4:]}.jpg", PHOTO_NOTES[case.issue]
+            )
+        chat = demo_files.chat_record(
+            snapshot["shop_name"],
+            [
+                ("我", statement),
+                ("客服", "亲，麻烦提供一下照片和订单号，我们核实处理。"),
+                ("我", "照片和订单号都已经上传了。"),
+            ],
+            self.clock - timedelta(hours=1),
+        )
+        self.add(case, who, "chat_record", chat.encode(), "聊天记录.txt", "与商家客服的聊天记录")
+        shipped = _parse(snapshot["shipped_at"]) or self.clock - timedelta(days=3)
+        signed = _parse(snapshot["signed_at"]) or shipped + timedelta(days=1)
+        logistics = snapshot["logistics"]
+        note = "驿站代收" if case.issue in NO_PRODUCT else "本人"
+        record = demo_files.logistics_record(
+            logistics["carrier"], logistics["tracking_number"], shipped, signed, note
+        )
+        self.add(case, who, "logistics_record", record.encode(), "物流详情.txt", "快递公司官网的物流记录")
 
     def do(self, case: Any, action: str, who: str, **data: Any) -> None:
         from gongdao.cases.actions import perform
@@ -221,8 +306,8 @@ def _draft(s: Script, order: Any, m: str) -> None:
 
 
 def _awaiting_merchant(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "not_received", "refund_only", "快递显示签收，但本人和家人都没有签收，请退款。")
-    s.say(case, order.consumer.username, "快递员说放在了驿站，但驿站查不到。")
+    case = s.open(order, "quality_defect", "return_and_refund", "收到后第二天外壳就裂了，申请退货退款。")
+    s.say(case, order.consumer.username, "裂缝在左侧，照片已上传，轻轻一按就会响。")
 
 
 def _offered(s: Script, order: Any, m: str) -> None:
@@ -238,33 +323,57 @@ def _offered(s: Script, order: Any, m: str) -> None:
 
 
 def _rejected(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "counterfeit", "return_and_refund", "收到的耳机序列号在官网查不到，怀疑是假货。")
+    case = s.open(
+        order, "counterfeit", "return_and_refund", "收到的商品序列号在官网查不到，包装印刷模糊，怀疑是假货。"
+    )
+    s.add(
+        case,
+        m,
+        "other",
+        "品牌授权书编号：SQ-2026-0815，有效期至 2027-08-14。\n".encode(),
+        "授权书编号.txt",
+        "品牌授权信息",
+    )
     s.do(case, "reject", m, reason="我们是正品授权店，序列号查询需要等待激活。")
 
 
-def _escalated(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "counterfeit", "return_and_refund", "包装印刷模糊，与官网图片不符。")
-    s.do(case, "reject", m, reason="商品为正品。")
+def _escalated(s: Script, order: Any, m: str, photo: bytes | None = None) -> None:
+    case = s.open(
+        order, "damaged_in_transit", "return_and_refund", "快递送到时外箱压坏，商品也摔坏了。", photo=photo
+    )
+    s.do(case, "reject", m, reason="商品出库时完好，破损应由快递负责。")
     s.do(case, "escalate", order.consumer.username, reason="商家拒绝处理，申请平台介入。")
 
 
-def _evidence_period(s: Script, order: Any, m: str) -> None:
-    _escalated(s, order, m)
+def _evidence_period(s: Script, order: Any, m: str, photo: bytes | None = None) -> None:
+    _escalated(s, order, m, photo)
     case = order.cases.get()
     s.do(case, "assign", "agnes")
     s.say(case, "agnes", "双方请在举证期内提交证据。")
+    packing = s.picture(case, "none", gps=False, variant=1)
+    s.add(case, m, "other", packing, "打包照片.jpg", "发货前的打包照片")
+    s.add(
+        case,
+        "agnes",
+        "other",
+        f"{case.public_id} 电话回访记录：消费者表示签收时外箱已明显变形，当场拍照。\n".encode(),
+        "回访记录.txt",
+        "平台客服电话回访",
+    )
 
 
-def _under_review(s: Script, order: Any, m: str) -> None:
-    _evidence_period(s, order, m)
+def _under_review(s: Script, order: Any, m: str, photo: bytes | None = None) -> None:
+    _evidence_period(s, order, m, photo)
     case = order.cases.get()
     s.do(case, "close_evidence", "agnes")
 
 
-def _decide(s: Script, order: Any, m: str, outcome: str) -> Any:
-    _under_review(s, order, m)
+def _decide(
+    s: Script, order: Any, m: str, outcome: str, photo: bytes | None = None, reasons: str = ""
+) -> Any:
+    _under_review(s, order, m, photo)
     case = order.cases.get()
-    data: dict[str, Any] = {"outcome": outcome, "reasons": "根据双方提交的证据作出处理。"}
+    data: dict[str, Any] = {"outcome": outcome, "reasons": reasons or "根据双方提交的证据作出处理。"}
     if outcome in ("consumer_upheld", "partially_upheld"):
         data["remedy"] = "refund_only"
     s.do(case, "decide", "agnes", **data)
@@ -276,16 +385,24 @@ def _decided_refund(s: Script, order: Any, m: str) -> None:
 
 
 def _decided_for_merchant(s: Script, order: Any, m: str) -> None:
-    _decide(s, order, m, "merchant_upheld")
+    """The consumer's photo is a forwarded copy of another consumer's: agents see the reuse flag."""
+    from gongdao.evidence import demo_files
+
+    earlier = next(
+        (data for issue, data in s.people.get("photos", []) if issue == "damaged_in_transit"), None
+    )
+    photo = demo_files.reencoded(earlier) if earlier else None
+    reasons = "消费者提交的破损照片与另一案件中他人提交的照片几乎相同，无法证明本订单商品破损。"
+    _decide(s, order, m, "merchant_upheld", photo=photo, reasons=reasons)
 
 
 def _appealed(s: Script, order: Any, m: str) -> None:
     case = _decide(s, order, m, "merchant_upheld")
-    s.do(case, "appeal", order.consumer.username, reason="商家提供的授权书已过期，请复核。")
+    s.do(case, "appeal", order.consumer.username, reason="商家的打包照片拍摄时间晚于发货时间，请复核。")
 
 
 def _return_shipped(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "other", "exchange", "收到的颜色与订单不一致，申请换货。")
+    case = s.open(order, "wrong_or_missing_item", "exchange", "收到的颜色与订单不一致，申请换货。")
     s.do(case, "reject", m, reason="请提供照片。")
     s.do(case, "revise", order.consumer.username, remedy="return_and_refund", statement="不换了，退货退款。")
     s.do(case, "accept", m)
@@ -293,7 +410,9 @@ def _return_shipped(s: Script, order: Any, m: str) -> None:
 
 
 def _resolved_return(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "other", "return_and_refund", "尺寸与描述不符，申请退货退款。")
+    case = s.open(
+        order, "not_as_described", "return_and_refund", "表面有明显划痕，与描述的全新不符，申请退货退款。"
+    )
     s.do(case, "accept", m)
     s.do(case, "ship_return", order.consumer.username, carrier="中通快递", tracking_number="ZT7788990011")
     s.do(case, "confirm_return", m)
@@ -320,16 +439,22 @@ def _withdrawn(s: Script, order: Any, m: str) -> None:
 
 
 def _resend_fulfilling(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "not_received", "resend", "少发了一件，请补寄。")
+    case = s.open(order, "wrong_or_missing_item", "resend", "少发了一件配件，请补寄。")
     s.do(case, "accept", m)
     s.do(case, "ship_replacement", m, carrier="顺丰速运", tracking_number="SF1122334455")
 
 
 def _rated(s: Script, order: Any, m: str) -> None:
-    case = s.open(order, "other", "refund_only", "颜色发错了，不想要了。")
+    case = s.open(
+        order, "quality_defect", "partial_refund", "用了三天就出现污渍一样的斑点，洗不掉，要求部分退款。"
+    )
     s.do(case, "accept", m)
     s.do(case, "confirm_refund", m, reference="REFUND-20261128-02")
     s.do(case, "rate", order.consumer.username, rating=5, comment="处理很快。")
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 @transaction.atomic

@@ -165,6 +165,9 @@ def _perform(
     occurred_at: datetime | None,
 ) -> CaseEvent:
     snapshot = _snapshot(case)
+    if not permissions.sides(actor, case):
+        # Before the claim: a stranger's stale version must not reveal the case by a conflict.
+        raise NotFound("case_not_found", _("No such case."))
     try:
         claim(case, expected_version)
         transition, sides = _resolve(case, action, actor)
@@ -181,19 +184,21 @@ def _perform(
         if transition.guard:
             transition.guard(move)
         transition.effect(move)
-        return _record(move, snapshot)
+        return _record(move, snapshot, occurred_at)
     except Exception:
         _restore(case, snapshot)
         raise
 
 
-def _record(move: Move, before: dict[str, Any]) -> CaseEvent:
+def _record(move: Move, before: dict[str, Any], occurred_at: datetime | None = None) -> CaseEvent:
     case, now = move.case, move.now
     old_status, new_status = before["status"], move.status
     payload = {"action": move.action, "from": old_status, "to": new_status, **move.payload}
     if move.data.get("deadline"):
         payload["deadline"] = move.data["deadline"]
-    event = append_event(case, move.actor, move.event_type or move.action, payload, now=now)
+    event = append_event(
+        case, move.actor, move.event_type or move.action, payload, now=now, occurred_at=occurred_at
+    )
     if new_status != old_status:
         _change_status(move, old_status, new_status)
     if move.cancels:
@@ -215,7 +220,11 @@ def _record(move: Move, before: dict[str, Any]) -> CaseEvent:
 
 def _change_status(move: Move, old: str, new: str) -> None:
     case = move.case
-    deadlines.cancel(case, {"appeal_window"} if new == "appealed" else None, move.now)
+    # A new status ends the old one's deadlines; the appeal window outlives the decision's
+    # fulfilment (an appeal may come from resolved/closed) and ends only with an appeal.
+    deadlines.cancel(case, None, move.now)
+    if new == "appealed":
+        deadlines.cancel(case, {"appeal_window"}, move.now)
     case.status = new
     case.status_since = move.now
     if new in codes.STAGE_OF_STATUS and case.stage != 4:

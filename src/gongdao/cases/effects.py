@@ -140,6 +140,13 @@ def check_amount(fen: int, line: CaseLine, remedy: str) -> None:
         )
 
 
+def require_money(remedy: str, amounts_: dict[int, int]) -> dict[int, int]:
+    """A money remedy needs an amount: agreeing to a refund of nothing would settle nothing."""
+    if remedy in MONEY_REMEDIES and not any(fen > 0 for fen in amounts_.values()):
+        raise InvalidInput("lines_required", _("Give the amount for each line."), field="lines")
+    return amounts_
+
+
 def as_lines(amounts_: dict[int, int]) -> list[dict[str, int]]:
     """Amounts per line as JSON (object keys must be strings; a list keeps the line number an int)."""
     return [{"line_no": no, "amount_fen": fen} for no, fen in sorted(amounts_.items())]
@@ -253,7 +260,7 @@ def accept(move: Move) -> None:
 
 def offer(move: Move) -> None:
     remedy = remedy_for(move)
-    offered = amounts(move, remedy)
+    offered = require_money(remedy, amounts(move, remedy))
     message = text(move, "message", limit=move.policy.statement_max_chars)
     move.case.offer = {"remedy": remedy, "amounts": as_lines(offered), "message": message}
     move.payload.update(move.case.offer)
@@ -344,7 +351,7 @@ def close_evidence(move: Move) -> None:
 
 
 def close_extra_evidence(move: Move) -> None:
-    move.payload["from"] = move.case.evidence_requested_from
+    move.payload["party"] = move.case.evidence_requested_from
     move.case.evidence_requested_from = ""
     move.cancels.add("extra_evidence")
 
@@ -364,13 +371,21 @@ def _decision(move: Move, *, final: bool) -> dict[str, Any]:
     rules = move.data.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise InvalidInput("invalid_rules", _("Cite rules by their ids."), field="rules")
+    for rule in rules:
+        if rule not in move.policy.rules:
+            raise InvalidInput(
+                "unknown_rule",
+                _("Rule %(rule)s is not in this case's policy; cite the rules it lists.") % {"rule": rule},
+                field="rules",
+            )
     decision: dict[str, Any] = {"outcome": outcome, "reasons": reasons, "rules": rules, "final": final}
     decision["decided_at"] = move.now.isoformat()
     decision["decided_by"] = move.actor.user_public_id
     if outcome in UPHOLDING:
         remedy = remedy_for(move)
         decision["remedy"] = remedy
-        decision["amounts"] = as_lines(amounts(move, remedy, default=_requested(move.case)))
+        decided = amounts(move, remedy, default=_requested(move.case))
+        decision["amounts"] = as_lines(require_money(remedy, decided))
     return decision
 
 
@@ -410,9 +425,10 @@ def appeal(move: Move) -> None:
 
 
 def decide_appeal(move: Move) -> None:
-    _apply_decision(move, _decision(move, final=True))
+    decision = _decision(move, final=True)
+    _apply_decision(move, decision)
     if move.status == "decided" and not move.case.steps:
-        move.case.outcome = move.case.decision["outcome"]
+        move.case.outcome = decision["outcome"]
         move.status = "closed"
 
 
@@ -454,6 +470,12 @@ def close_abandoned(move: Move) -> None:
 
 
 def close_decided(move: Move) -> None:
+    from gongdao.cases.guards import consumer_return_expired
+
+    if consumer_return_expired(move):
+        move.case.outcome = "abandoned"
+        move.case.steps = []
+        return
     move.case.outcome = move.case.decision["outcome"] if move.case.decision else "rejected"
 
 

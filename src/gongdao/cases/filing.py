@@ -29,10 +29,9 @@ def _lines(order: Any, remedy: str, raw: list[dict[str, Any]] | None) -> dict[An
 
     by_no = {line.line_no: line for line in order.lines.all()}
     if raw is None:
-        raw = [
-            {"line_no": no, "amount_fen": line.paid_fen if remedy in MONEY_REMEDIES else 0}
-            for no, line in by_no.items()
-        ]
+        raw = [{"line_no": no, "amount_fen": _default_amount(line, remedy)} for no, line in by_no.items()]
+        # A refund asks for what earlier cases left; a line refunded in full is left out.
+        raw = [item for item in raw if item["amount_fen"] > 0 or remedy not in CAPPED_REMEDIES]
     if not isinstance(raw, list) or not raw:
         raise InvalidInput("lines_required", _("Choose at least one item of the order."), field="lines")
     chosen: dict[Any, int] = {}
@@ -63,6 +62,14 @@ def _lines(order: Any, remedy: str, raw: list[dict[str, Any]] | None) -> dict[An
             )
         chosen[line] = fen
     return chosen
+
+
+def _default_amount(line: Any, remedy: str) -> int:
+    from gongdao.cases.effects import CAPPED_REMEDIES, MONEY_REMEDIES
+
+    if remedy in CAPPED_REMEDIES:
+        return refundable(line)
+    return line.paid_fen if remedy in MONEY_REMEDIES else 0
 
 
 def create(

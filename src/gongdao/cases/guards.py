@@ -8,6 +8,7 @@ will work.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +41,25 @@ def has_offer(move: Move) -> None:
         raise NotAllowed("no_offer", _("There is no offer from the merchant to accept."))
 
 
+def _escalation_allowed(move: Move) -> None:
+    """The case's policy may not let consumers escalate from this status (e.g. on silence)."""
+    if not move.policy.escalation.allows(move.case.status):
+        raise NotAllowed(
+            "escalation_not_allowed",
+            _("The platform's rules do not allow asking it to step in at this point."),
+        )
+
+
+def after_refusal(move: Move) -> None:
+    _escalation_allowed(move)
+
+
 def silence_long_enough(move: Move) -> None:
     if "system" in move.sides:
         return
-    spec = move.policy.deadline("escalate_after_silence")
+    _escalation_allowed(move)
     since = move.case.status_since or move.case.filed_at
-    opens_at = since + spec.delta() if since and spec.delta() else None
+    opens_at = window_end(move, "escalate_after_silence", since) if since else None
     if opens_at and move.now < opens_at:
         from gongdao.display import local_time
 
@@ -60,6 +74,7 @@ def silence_long_enough(move: Move) -> None:
 def merchant_step_pending(move: Move) -> None:
     if "system" in move.sides:
         return
+    _escalation_allowed(move)
     if not move.case.steps or move.case.steps[0] not in MERCHANT_STEPS:
         raise NotAllowed(
             "nothing_overdue",
@@ -82,6 +97,8 @@ def appeal_open(move: Move) -> None:
         raise NotAllowed("not_decided", _("Only a platform decision can be appealed."))
     if case.decision.get("final"):
         raise NotAllowed("appeal_used", _("This decision was made on appeal and is final."))
+    if not any(move.policy.appeal.may_appeal(side) for side in move.sides & {"consumer", "merchant"}):
+        raise NotAllowed("appeal_not_allowed", _("The platform's rules do not let you appeal this decision."))
     closes = appeal_window_closes(case, move.policy)
     if closes is None or move.now >= closes:
         raise NotAllowed("appeal_window_closed", _("The time to appeal this decision has passed."))
@@ -117,15 +134,28 @@ def has_paused_deadline(move: Move) -> None:
 
 
 def nothing_to_carry_out(move: Move) -> None:
-    if move.case.steps:
+    if move.case.steps and not consumer_return_expired(move):
         raise NotAllowed("steps_pending", _("The decision is still being carried out."))
+
+
+def consumer_return_expired(move: Move) -> bool:
+    """The consumer did not ship the goods back in time: a decided case closes as it would in
+    negotiation (DESIGN.md: ship_return, ``return_shipment`` 7 d → closed)."""
+    return move.data.get("deadline") == "return_shipment" and move.case.steps[:1] == ["ship_return"]
 
 
 def rating_open(move: Move) -> None:
     case = move.case
     if case.rating is not None:
         raise NotAllowed("already_rated", _("You have already rated this case."))
-    spec = move.policy.deadline("rating_window")
-    delta = spec.delta()
-    if case.ended_at and delta and move.now > case.ended_at + delta:
+    if case.ended_at and move.now > window_end(move, "rating_window", case.ended_at):
         raise NotAllowed("rating_closed", _("The time to rate this case has passed."))
+
+
+def window_end(move: Move, kind: str, start: datetime) -> datetime:
+    """When a window the policy gives (in hours, days or working time) ends, counted from start."""
+    from gongdao.policy import queries as policy_queries
+    from gongdao.policy.document import add_duration
+
+    end, _provisional = add_duration(move.policy.deadline(kind), start, policy_queries.calendar())
+    return end

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gongdao import codes
 from gongdao.cases import workflow
@@ -33,7 +34,7 @@ def get_case(actor: Actor, public_id: str) -> Case:
         .first()
     )
     if case is None or not permissions.can_view(actor, case):
-        raise NotFound("case_not_found", "No such case.")
+        raise NotFound("case_not_found", _("No such case."))
     return case
 
 
@@ -85,9 +86,9 @@ def case_object(case: Case, actor: Actor, *, now: datetime | None = None) -> dic
         "stage": case.stage,
         "stage_name": codes.STAGES[case.stage][0],
         "order": case.order.public_id,
-        "shop": case.shop.public_id if case.shop_id else None,
+        "shop": case.shop.public_id if case.shop else None,
         "shop_name": case.shop.name
-        if case.shop_id
+        if case.shop
         else (case.outside_merchant.name if case.outside_merchant else ""),
         "consumer": case.consumer.public_id,
         "issue": case.issue,
@@ -110,7 +111,7 @@ def case_object(case: Case, actor: Actor, *, now: datetime | None = None) -> dic
         "steps": list(case.steps),
         "offer": case.offer,
         "decision": case.decision,
-        "assignee": case.assignee.public_id if case.assignee_id else None,
+        "assignee": case.assignee.public_id if case.assignee else None,
         "next_actor": case.next_actor or None,
         "your_move": is_your_move(case, sides),
         "due_at": case.due_at.isoformat() if case.due_at else None,

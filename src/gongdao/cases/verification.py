@@ -1,4 +1,5 @@
-"""Recompute a case's chain, its frozen order snapshot and its signed checkpoints."""
+"""Recompute a case's chain, its frozen order snapshot, its signed checkpoints, and re-hash its
+evidence files (evidence/integrity.py)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,17 @@ def verify_case(case: Case, public_key: bytes | None = None) -> list[Finding]:
         findings.append(Finding(case.public_id, str(problem)))
     findings += _snapshot_findings(case, events)
     findings += _checkpoint_findings(case, {e.seq: e.hash for e in events}, public_key)
+    findings += _evidence_findings(case, public_key)
     if events and (case.seq != events[-1].seq or case.head_hash != events[-1].hash):
         findings.append(Finding(case.public_id, "the case's head does not match its last event"))
     return findings
+
+
+def _evidence_findings(case: Case, public_key: bytes | None) -> list[Finding]:
+    """Every stored file of the case re-hashed; items checked against their events and receipts."""
+    from gongdao.evidence import integrity
+
+    return [Finding(case.public_id, problem) for problem in integrity.problems(case, public_key=public_key)]
 
 
 def _snapshot_findings(case: Case, events: list[Any]) -> list[Finding]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongdao.cases import effects, guards
+from gongdao.evidence import effects as evidence_effects
 
 ACTIVE_BEFORE_DECISION = (
     "awaiting_merchant",
@@ -39,7 +41,7 @@ class Transition:
     target: str | None  # None: the status stays, or the effect decides
     effect: Callable[[effects.Move], None]
     guard: Callable[[effects.Move], None] | None = None
-    explain: str = ""
+    explain: str | Promise = ""  # a lazy translation
 
 
 T = Transition
@@ -113,7 +115,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         ("consumer",),
         "escalated",
         effects.escalate,
-        None,
+        guards.after_refusal,
         _("A platform agent takes the case."),
     ),
     T(
@@ -286,6 +288,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.resume_deadlines,
         guards.has_paused_deadline,
         _("Deadlines run again with the time that was left."),
+    ),
+    T(
+        "withdraw_evidence",
+        ("draft", *ACTIVE_BEFORE_DECISION, "decided", "appealed", "fulfilling"),
+        ("consumer", "merchant", "agent", "platform"),
+        None,
+        evidence_effects.withdraw_item,
+        evidence_effects.has_own_evidence,
+        _("The item stays on record, marked as withdrawn; it no longer counts as evidence."),
     ),
     T(
         "withdraw",

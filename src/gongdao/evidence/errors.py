@@ -32,6 +32,13 @@ MESSAGES: dict[str, Promise] = {
     ),
     "truncated": _("The file did not arrive complete. Upload it again."),
     "unreadable_image": _("The image cannot be read; it may be damaged. Upload the original photo again."),
+    "bad_filename": _(
+        "The file name must be a plain name, without folders or control characters. Rename the file and "
+        "upload it again."
+    ),
+    "filename_too_long": _(
+        "The file name is longer than 255 characters. Rename the file with a shorter name and upload it again."
+    ),
 }
 
 CODES: tuple[str, ...] = tuple(MESSAGES)

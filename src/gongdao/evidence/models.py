@@ -35,6 +35,9 @@ class EvidenceItem(models.Model):
     phash_band3 = models.IntegerField(null=True, blank=True, db_index=True)
     event = models.ForeignKey("cases.CaseEvent", null=True, blank=True, on_delete=models.PROTECT)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The platform's Ed25519 signature over the receipt statement (evidence/receipts.py).
+    receipt_signature = models.CharField(max_length=128, blank=True)
+    receipt_key = models.CharField(max_length=64, blank=True)  # fingerprint of the signing key
 
     class Meta:
         ordering = ["case", "received_at"]
@@ -42,3 +45,24 @@ class EvidenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+
+class EvidenceFlag(models.Model):
+    """A fraud signal for platform agents only: this item's file (or a near-identical image) is
+    also evidence in another case. Written when the item is added, for both items."""
+
+    KINDS = [("same_file", "same_file"), ("similar_image", "similar_image")]
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="reuse_flags")
+    other_item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="+")
+    other_case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    distance = models.PositiveSmallIntegerField(default=0)  # pHash bits that differ (0: same file)
+    other_consumer = models.BooleanField(default=False)  # the other case is another consumer's
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "-other_consumer", "distance", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "other_item"], name="one_flag_per_item_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.item} ~ {self.other_item}"

@@ -1,58 +1,63 @@
-"""Channels fed by the outbox. The in-app inbox is always on; email and webhooks are further
-channels (the notification and API issues). Each attempt is a Delivery row written before the
-attempt and updated after it."""
+"""Channels fed by the outbox: the worker (gongdao/worker.py) calls each function of
+``CHANNELS`` with every outbox row it claims. A channel must be safe to call again with the same
+row (a row whose delivery failed is retried as a whole).
+
+- ``deliver_in_app`` writes one notice per person the row names (audience.py says who and in
+  which category); a notice shown in the inbox also writes a ``notification.created`` outbox row,
+  so the platform can push it through its own app or SMS (the webhook channel delivers it).
+- ``deliver_email`` puts each notice whose reader wants email into their open email; the worker's
+  email step sends it when the batch window ends (emails.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from gongdao.api.webhooks import deliver_webhooks
 from gongdao.cases.models import Delivery, Outbox
+from gongdao.notify import audience, compose, emails
+from gongdao.notify.categories import is_mandatory
 from gongdao.notify.models import Notification
+from gongdao.notify.preferences import wants
 from gongdao.parties.models import User
 
 
 def recipients(row: Outbox) -> list[User]:
-    """The users an outbox row's audience (sides) names on its case, minus the actor."""
-    case = row.case
-    if case is None:
-        return []
-    users: dict[int, User] = {}
-    for side in row.audience:
-        for user in _side_users(case, side):
-            users[user.id] = user
-    return [u for u in users.values() if u.public_id != row.exclude_user and u.is_active]
-
-
-def _side_users(case: Any, side: str) -> list[User]:
-    if side == "consumer":
-        return [case.consumer]
-    if side == "merchant" and case.shop_id:
-        return list(User.objects.filter(shop_id=case.shop_id, role__in=("merchant_staff", "merchant_admin")))
-    if side == "assignee" and case.assignee_id:
-        return [case.assignee]
-    if side == "agent":
-        return (
-            [case.assignee]
-            if case.assignee_id
-            else list(User.objects.filter(role__in=("agent", "senior_agent")))
-        )
-    if side == "senior_agent":
-        return list(User.objects.filter(role="senior_agent"))
-    return []
+    """The people an outbox row names on its case, minus the actor."""
+    return [r.user for r in audience.recipients(row)]
 
 
 def deliver_in_app(row: Outbox) -> int:
-    """Write one inbox notice per recipient; safe to repeat (unique per user and row)."""
+    """Write one notice per recipient; safe to repeat (unique per person and row)."""
+    skip = audience.superseded(row)
     count = 0
-    for user in recipients(row):
+    for recipient in audience.recipients(row):
+        if recipient.user.id in skip:
+            continue
+        data = audience.notice_data(row, recipient)
+        category = audience.categorize(row, recipient, data)
         with transaction.atomic():
-            delivery = Delivery.objects.create(outbox=row, channel="in_app", recipient=user.public_id)
-            _, created = Notification.objects.get_or_create(
-                user=user, outbox=row, defaults={"case": row.case, "type": row.type, "data": row.data}
+            delivery = Delivery.objects.create(
+                outbox=row, channel="in_app", recipient=recipient.user.public_id
             )
+            notice, created = Notification.objects.get_or_create(
+                user=recipient.user,
+                outbox=row,
+                defaults={
+                    "case": row.case,
+                    "type": row.type,
+                    "category": category,
+                    "mandatory": is_mandatory(category),
+                    "shown": wants(recipient.user, category, "in_app"),
+                    "data": data,
+                },
+            )
+            if created and notice.shown:
+                push_event(notice)
             delivery.state = "sent"
             delivery.finished_at = timezone.now()
             delivery.save(update_fields=["state", "finished_at"])
@@ -60,4 +65,44 @@ def deliver_in_app(row: Outbox) -> int:
     return count
 
 
-CHANNELS = [deliver_in_app]
+def push_event(notice: Notification) -> Outbox:
+    """A ``notification.created`` event with the notice in its reader's language."""
+    user = notice.user
+    with compose.reader_locale(user):
+        text = compose.describe(notice)
+    return Outbox.objects.create(
+        case=notice.case,
+        type="notification.created",
+        audience=[],
+        next_attempt_at=timezone.now(),
+        data={
+            "notification": notice.public_id,
+            "user": user.public_id,
+            "language": compose.language_of(user),
+            "type": notice.type,
+            "category": notice.category,
+            "mandatory": notice.mandatory,
+            "case": text.case,
+            "title": text.title,
+            "body": text.happened,
+            "todo": text.todo,
+            "due": text.due,
+            "due_at": notice.data.get("deadline_due_at") or notice.data.get("due_at"),
+            "url": text.url,
+            "created_at": notice.created_at.isoformat(),
+        },
+    )
+
+
+def deliver_email(row: Outbox) -> int:
+    """Queue this row's notices for email, for readers who want them; off when email is off."""
+    if not emails.enabled():
+        return 0
+    queued = 0
+    for notice in Notification.objects.filter(outbox=row, email__isnull=True).select_related("user"):
+        if notice.user.email and wants(notice.user, notice.category, "email"):
+            queued += int(emails.queue(notice))
+    return queued
+
+
+CHANNELS: list[Callable[[Outbox], Any]] = [deliver_in_app, deliver_email, deliver_webhooks]

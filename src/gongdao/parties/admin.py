@@ -11,7 +11,7 @@ class ProfileInline(admin.StackedInline):
 
 @admin.register(User)
 class GongdaoUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Gongdao", {"fields": ("role", "shop", "language")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Gongdao", {"fields": ("role", "shop", "language")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Gongdao", {"fields": ("role", "shop")}))
     list_display = ("username", "public_id", "role", "shop", "is_active")
     list_filter = ("role", "is_active")

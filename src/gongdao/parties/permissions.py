@@ -27,9 +27,11 @@ def user_sides(user: Any, case: Case) -> set[str]:
     if role == "consumer":
         return {"consumer"} if case.consumer_id == user.id else set()
     if role in MERCHANT_ROLES:
-        return {"merchant"} if case.shop_id is not None and case.shop_id == user.shop_id else set()
+        # A draft has not been sent to anyone yet: it is the consumer's alone.
+        mine = case.shop_id is not None and case.shop_id == user.shop_id and case.status != "draft"
+        return {"merchant"} if mine else set()
     if role in ("agent", "senior_agent"):
-        if case.mode != "platform":
+        if case.mode != "platform" or case.status == "draft":
             return set()
         sides = {"agent"}
         if role == "senior_agent":
@@ -68,9 +70,9 @@ def visible_cases(user: Any) -> QuerySet:
     if user.role == "consumer":
         return qs.filter(consumer=user)
     if user.role in MERCHANT_ROLES:
-        return qs.filter(shop_id=user.shop_id) if user.shop_id else qs.none()
+        return qs.filter(shop_id=user.shop_id).exclude(status="draft") if user.shop_id else qs.none()
     if user.role in ("agent", "senior_agent"):
-        return qs.filter(mode="platform")
+        return qs.filter(mode="platform").exclude(status="draft")
     if user.role == "admin":
         return qs
     return qs.none()
@@ -94,3 +96,151 @@ def visible_orders(user: Any) -> QuerySet:
 def sees_personal_data(sides_: set[str]) -> bool:
     """Merchants see consumers' phone and address masked unless a step needs them."""
     return bool(sides_ & {"consumer", "agent", "platform", "system"})
+
+
+# ---- roles for the consoles (merchant console, agent workbench, admin overview) -------------
+
+
+def _active(user: Any) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_merchant(user: Any) -> bool:
+    """Staff or admin of a shop: may use the merchant console for that shop."""
+    return _active(user) and user.role in MERCHANT_ROLES and user.shop_id is not None
+
+
+def is_merchant_admin(user: Any) -> bool:
+    """Manages the shop's staff, return address and canned replies."""
+    return is_merchant(user) and user.role == "merchant_admin"
+
+
+def is_agent(user: Any) -> bool:
+    """A platform agent (senior agents included): may use the agent workbench."""
+    return _active(user) and user.role in ("agent", "senior_agent")
+
+
+def is_senior_agent(user: Any) -> bool:
+    return _active(user) and user.role == "senior_agent"
+
+
+def is_admin(user: Any) -> bool:
+    """A platform administrator: the overview page and the management of agents."""
+    return _active(user) and user.role == "admin"
+
+
+def manages_member(user: Any, member: Any) -> bool:
+    """A merchant admin may manage the other members of their own shop, never themselves."""
+    return (
+        is_merchant_admin(user)
+        and member.role in MERCHANT_ROLES
+        and member.shop_id == user.shop_id
+        and member.pk != user.pk
+    )
+
+
+def may_claim_appeal(user: Any, case: Case) -> bool:
+    """An appeal goes to a senior agent other than the one who decided the case."""
+    return (
+        is_senior_agent(user)
+        and case.status == "appealed"
+        and case.mode == "platform"
+        and case.decided_by_id != user.id
+        and case.assignee_id != user.id
+    )
+
+
+# ---- callers of the API: users, API keys, the operator (issue 6) ---------------------------
+
+
+def visible_cases_of(actor: Actor) -> QuerySet:
+    """``visible_cases`` for any actor: a user, an API key (``ApiKey.visible_cases``), the operator."""
+    from gongdao.cases.models import Case
+
+    if actor.kind == "user":
+        return visible_cases(actor.user)
+    if actor.kind == "api_key" and actor.key is not None:
+        return actor.key.visible_cases()
+    if actor.kind in ("operator", "system"):
+        return Case.objects.all()
+    return Case.objects.none()
+
+
+def visible_orders_of(actor: Actor) -> QuerySet:
+    from gongdao.orders.models import Order
+
+    if actor.kind == "user":
+        return visible_orders(actor.user)
+    if actor.kind == "api_key" and actor.key is not None:
+        return actor.key.visible_orders()
+    if actor.kind in ("operator", "system"):
+        return Order.objects.all()
+    return Order.objects.none()
+
+
+def user_shop_sides(user: Any, shop: Any) -> set[str]:
+    """In which capacity a user sees a shop's account (its ledger, its webhook endpoints):
+    ``platform`` (admins), ``agent`` (agents: read only), ``merchant`` (+ ``merchant_admin``)."""
+    if not _active(user):
+        return set()
+    if user.role == "admin":
+        return {"platform"}
+    if user.role in ("agent", "senior_agent"):
+        return {"agent"}
+    if user.role in MERCHANT_ROLES and user.shop_id == shop.pk:
+        return {"merchant", "merchant_admin"} if user.role == "merchant_admin" else {"merchant"}
+    return set()
+
+
+def shop_sides(actor: Actor, shop: Any) -> set[str]:
+    """``user_shop_sides`` for any actor (an API key answers through ``ApiKey.shop_sides``)."""
+    if actor.kind in ("operator", "system"):
+        return {"platform"}
+    if actor.kind == "user":
+        return user_shop_sides(actor.user, shop)
+    if actor.kind == "api_key" and actor.key is not None:
+        return actor.key.shop_sides(shop)
+    return set()
+
+
+def is_platform_operator(actor: Actor) -> bool:
+    """Acts for the whole platform (platform-wide webhooks, any shop): admins, the operator, and
+    platform keys with the ``platform`` scope."""
+    if actor.kind == "operator":
+        return True
+    if actor.kind == "user":
+        return _active(actor.user) and actor.user.role == "admin"
+    if actor.kind == "api_key" and actor.key is not None:
+        key = actor.key
+        if not key.is_active or not key.has_scope("platform"):
+            return False
+        return key.kind == "platform" or (key.kind == "personal" and key.user.role == "admin")
+    return False
+
+
+def visible_shops_of(actor: Actor) -> QuerySet:
+    """The shops whose account (ledger, webhooks) the actor may see: all of them for the
+    platform (admins, agents, platform keys), a merchant's or shop key's own shop otherwise."""
+    from gongdao.parties.models import Shop
+
+    qs = Shop.objects.all()
+    if actor.kind in ("operator", "system"):
+        return qs
+    if actor.kind == "api_key" and actor.key is not None:
+        key = actor.key
+        if not key.is_active:
+            return qs.none()
+        if key.kind == "platform":
+            return qs
+        if key.kind == "shop":
+            return qs.filter(pk=key.shop_id)
+        user = key.user
+    else:
+        user = actor.user
+    if not _active(user):
+        return qs.none()
+    if user.role in PLATFORM_ROLES:
+        return qs
+    if user.role in MERCHANT_ROLES and user.shop_id:
+        return qs.filter(pk=user.shop_id)
+    return qs.none()

@@ -1,57 +1,99 @@
 """Policy documents: TOML parsed into a validated, immutable ``PolicyDocument``.
 
 Validation names the key path of the first problem (``deadlines.merchant_response.hours``) and
-the line for syntax errors. The packaged default (documents/default.toml) holds every deadline
-kind of the workflow; a document that omits one, or names one we don't know, is refused.
+the line for syntax errors. The packaged default (documents/default.toml) and every platform
+profile (documents/profiles/*.toml) hold every deadline kind of the workflow; a document that
+omits one, or names one we don't know, is refused. docs/policy.md describes every key.
+
+The section parsers live in ``gongdao.policy.schema``; this module holds the parsed shapes, the
+packaged documents, and the arithmetic that turns a deadline spec into a due time.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from gongdao import codes
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-DEADLINE_KINDS = (
-    "merchant_response",
-    "escalate_after_silence",
-    "consumer_reply",
-    "assignment_sla",
-    "evidence_period",
-    "extra_evidence",
-    "decision_sla",
-    "appeal_window",
-    "decision_execution",
-    "appeal_decision_sla",
-    "return_shipment",
-    "return_receipt",
-    "refund_execution",
-    "replacement_shipment",
-    "replacement_receipt",
-    "rating_window",
+from gongdao.policy.calendar import SHANGHAI, Counted
+
+log = logging.getLogger("gongdao.policy")
+
+# Every deadline kind of the workflow (DESIGN.md "The workflow is a table"): its label and the
+# expiry actions the workflow can apply when it ends (the first is the usual one). "none" marks a
+# window a guard checks; nothing fires when it ends.
+DEADLINE_KINDS: dict[str, Any] = {
+    "merchant_response": _("Merchant answers the request"),
+    "escalate_after_silence": _("Consumer may ask the platform to step in after the merchant's silence"),
+    "consumer_reply": _("Consumer answers a refusal or an offer"),
+    "assignment_sla": _("An agent takes an escalated case"),
+    "evidence_period": _("Evidence period after the platform steps in"),
+    "extra_evidence": _("Extra evidence the agent asked for"),
+    "decision_sla": _("The agent decides"),
+    "appeal_window": _("Either party may appeal a decision"),
+    "decision_execution": _("Merchant carries out a decided refund"),
+    "appeal_decision_sla": _("A senior agent decides an appeal"),
+    "return_shipment": _("Consumer ships the goods back"),
+    "return_receipt": _("Merchant confirms the returned goods arrived"),
+    "refund_execution": _("Merchant confirms an agreed refund"),
+    "replacement_shipment": _("Merchant ships the replacement, repair or missing item"),
+    "replacement_receipt": _("Consumer confirms the replacement arrived"),
+    "rating_window": _("Consumer may rate an ended case"),
+}
+EXPIRY_CHOICES: dict[str, tuple[str, ...]] = {
+    "merchant_response": ("escalate", "accept"),
+    "escalate_after_silence": ("none",),
+    "consumer_reply": ("close",),
+    "assignment_sla": ("alert", "none"),
+    "evidence_period": ("close_evidence",),
+    "extra_evidence": ("close_evidence",),
+    "decision_sla": ("alert", "none"),
+    "appeal_window": ("close",),
+    "decision_execution": ("record_advance_payout",),
+    "appeal_decision_sla": ("alert", "none"),
+    "return_shipment": ("close",),
+    "return_receipt": ("confirm_return",),
+    "refund_execution": ("record_advance_payout",),
+    "replacement_shipment": ("escalate",),
+    "replacement_receipt": ("confirm_replacement",),
+    "rating_window": ("none",),
+}
+EXPIRY_ACTIONS: tuple[str, ...] = tuple(
+    dict.fromkeys(["none", *(a for choices in EXPIRY_CHOICES.values() for a in choices)])
 )
-EXPIRY_ACTIONS = (
-    "none",
-    "escalate",
-    "accept",
-    "close",
-    "alert",
-    "close_evidence",
-    "record_advance_payout",
-    "confirm_return",
-    "confirm_replacement",
-)
-UNITS = ("hours", "days", "working_days")
+UNITS = ("hours", "days", "working_days", "working_hours")
+
+PROFILES: dict[str, str] = {
+    "taobao": "Taobao 淘宝",
+    "tmall": "Tmall 天猫",
+    "jd": "JD 京东",
+    "pinduoduo": "Pinduoduo 拼多多",
+    "douyin": "Douyin 抖音",
+    "wechat_store": "WeChat store 微信小店",
+    "other": "Other shops 其他网店",
+}
+APPEAL_PARTIES = ("consumer", "merchant")
+# Refunds on an order line never exceed what was paid for it minus earlier refunds (DESIGN.md
+# "Money"); the key states that cap in the published document.
+REFUND_CAPS = ("paid",)
+# The workflow has one appeal, decided by a senior agent, final (DESIGN.md workflow table).
+MAX_APPEALS = 1
 
 
 class PolicyError(ValueError):
-    def __init__(self, path: str, message: str) -> None:
+    """A document we refuse: ``path`` is the key path ('' for the whole document), ``line`` the
+    line of a TOML syntax error."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None) -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -60,14 +102,39 @@ class DeadlineSpec:
     amount: int
     unit: str
     on_expiry: str
+    opens: time | None = None  # working_hours only: the clock
+    closes: time | None = None
 
     def delta(self) -> timedelta | None:
-        """The calendar duration, or None for working days (counted by the calendar)."""
+        """The calendar duration, or None for working days and hours (counted by the calendar)."""
         if self.unit == "hours":
             return timedelta(hours=self.amount)
         if self.unit == "days":
             return timedelta(days=self.amount)
         return None
+
+    def shortest(self) -> timedelta:
+        """The shortest the deadline can be in calendar time (working days and hours run at
+        least as long as the same number of calendar days and hours)."""
+        if self.unit in ("hours", "working_hours"):
+            return timedelta(hours=self.amount)
+        return timedelta(days=self.amount)
+
+    def describe(self) -> str:
+        """The duration in the active language: '48 hours', '2 working days', '4 working hours
+        (09:00–18:00)'."""
+        n = self.amount
+        if self.unit == "hours":
+            return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
+        if self.unit == "days":
+            return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
+        if self.unit == "working_days":
+            return ngettext("%(n)d working day", "%(n)d working days", n) % {"n": n}
+        clock = f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+        return ngettext("%(n)d working hour (%(clock)s)", "%(n)d working hours (%(clock)s)", n) % {
+            "n": n,
+            "clock": clock,
+        }
 
 
 @dataclass(frozen=True)
@@ -78,6 +145,68 @@ class IssueRules:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """When a consumer may ask the platform to step in. How long the merchant's silence must
+    last is ``deadlines.escalate_after_silence`` (the one place that figure lives)."""
+
+    after_silence: bool = True  # awaiting the merchant, once escalate_after_silence has run
+    after_refusal: bool = True  # after a refusal or an offer, while consumer_reply runs
+    when_remedy_stalls: bool = True  # the merchant does not carry out its step of a remedy
+
+    def allows(self, status: str) -> bool:
+        """Whether this policy lets the consumer escalate from ``status`` at all."""
+        return {
+            "awaiting_merchant": self.after_silence,
+            "awaiting_consumer": self.after_refusal,
+            "fulfilling": self.when_remedy_stalls,
+        }.get(status, False)
+
+
+@dataclass(frozen=True)
+class MoneyRules:
+    refund_cap: str = "paid"
+
+
+@dataclass(frozen=True)
+class AppealRules:
+    max_appeals: int = MAX_APPEALS
+    parties: tuple[str, ...] = APPEAL_PARTIES
+
+    def may_appeal(self, side: str) -> bool:
+        return self.max_appeals > 0 and side in self.parties
+
+
+@dataclass(frozen=True)
+class PauseRules:
+    """Negotiation pauses (Taobao Art. 82–83, JD Art. 6): how long a pause may last before the
+    platform resumes, and how many working days a party has to show that a court or the police
+    accepted the matter."""
+
+    max_days: int = 30
+    proof_working_days: int = 7
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title_zh: str
+    title_en: str
+    text_zh: str
+    text_en: str
+    basis: str = ""
+
+    def title(self, language: str | None) -> str:
+        return self.title_zh if _is_chinese(language) else self.title_en
+
+    def text(self, language: str | None) -> str:
+        return self.text_zh if _is_chinese(language) else self.text_en
+
+
+def _is_chinese(language: str | None) -> bool:
+    return (language or "zh-hans").lower().startswith("zh")
+
+
+@dataclass(frozen=True)
 class PolicyDocument:
     name: str
     version: str
@@ -85,6 +214,15 @@ class PolicyDocument:
     issues: dict[str, IssueRules]
     statement_max_chars: int
     source: str
+    note: str = ""
+    profile: str = ""
+    sources: tuple[str, ...] = ()
+    escalation: Escalation = field(default_factory=Escalation)
+    money: MoneyRules = field(default_factory=MoneyRules)
+    appeal: AppealRules = field(default_factory=AppealRules)
+    pause: PauseRules = field(default_factory=PauseRules)
+    reminders: dict[str, tuple[timedelta, ...]] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
 
     def deadline(self, kind: str) -> DeadlineSpec:
         return self.deadlines[kind]
@@ -92,96 +230,28 @@ class PolicyDocument:
     def remedies_for(self, issue: str) -> tuple[str, ...]:
         return self.issues[issue].remedies
 
+    def reminder_offsets(self, kind: str) -> list[timedelta]:
+        """How long before a deadline of ``kind`` falls due each reminder goes out, the earliest
+        reminder first (e.g. [24 h, 2 h]); empty when the policy sends none."""
+        if kind not in DEADLINE_KINDS:
+            raise KeyError(kind)
+        return list(self.reminders.get(kind, ()))
 
-def _table(data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
-    value = data.get(key)
-    where = f"{path}.{key}" if path else key
-    if value is None:
-        raise PolicyError(where, "missing table")
-    if not isinstance(value, dict):
-        raise PolicyError(where, "must be a table")
-    return value
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
 
-
-def _no_unknown(data: dict[str, Any], allowed: set[str], path: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise PolicyError(f"{path}.{key}" if path else key, "unknown key")
-
-
-def _positive_int(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise PolicyError(path, f"must be a whole number greater than 0, got {value!r}")
-    return value
-
-
-def _codes(value: Any, allowed: dict | tuple, path: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PolicyError(path, "must be a list of codes")
-    for index, item in enumerate(value):
-        if item not in allowed:
-            raise PolicyError(f"{path}[{index}]", f"unknown code {item!r}")
-    return tuple(value)
-
-
-def _deadline(kind: str, data: dict[str, Any]) -> DeadlineSpec:
-    path = f"deadlines.{kind}"
-    _no_unknown(data, {*UNITS, "on_expiry"}, path)
-    units = [u for u in UNITS if u in data]
-    if len(units) != 1:
-        raise PolicyError(path, "give exactly one of hours, days, working_days")
-    amount = _positive_int(data[units[0]], f"{path}.{units[0]}")
-    on_expiry = data.get("on_expiry")
-    if on_expiry not in EXPIRY_ACTIONS:
-        raise PolicyError(
-            f"{path}.on_expiry", f"expected one of {', '.join(EXPIRY_ACTIONS)}, got {on_expiry!r}"
-        )
-    return DeadlineSpec(kind, amount, units[0], on_expiry)
-
-
-def _issue(issue: str, data: dict[str, Any]) -> IssueRules:
-    path = f"issues.{issue}"
-    _no_unknown(data, {"remedies", "required_evidence", "recommended_evidence"}, path)
-    for key in ("remedies", "required_evidence", "recommended_evidence"):
-        if key not in data:
-            raise PolicyError(f"{path}.{key}", "missing key")
-    remedies = _codes(data["remedies"], codes.REMEDIES, f"{path}.remedies")
-    if not remedies:
-        raise PolicyError(f"{path}.remedies", "allow at least one remedy")
-    return IssueRules(
-        remedies,
-        _codes(data["required_evidence"], codes.EVIDENCE_KINDS, f"{path}.required_evidence"),
-        _codes(data["recommended_evidence"], codes.EVIDENCE_KINDS, f"{path}.recommended_evidence"),
-    )
+    def escalation_opens_at(self, since: datetime, calendar: Any) -> Counted[datetime] | None:
+        """When a consumer waiting since ``since`` for the merchant may escalate, or None when
+        this policy does not allow escalating on silence."""
+        if not self.escalation.after_silence:
+            return None
+        return due_at(self.deadline("escalate_after_silence"), since, calendar)
 
 
 def parse(text: str) -> PolicyDocument:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError("", f"TOML syntax error: {exc}")
-    _no_unknown(data, {"policy", "deadlines", "statements", "issues"}, "")
-    meta = _table(data, "policy", "")
-    _no_unknown(meta, {"name", "version", "note"}, "policy")
-    version = meta.get("version")
-    if not isinstance(version, str) or not version.strip():
-        raise PolicyError("policy.version", "missing version label")
-    deadlines_table = _table(data, "deadlines", "")
-    _no_unknown(deadlines_table, set(DEADLINE_KINDS), "deadlines")
-    deadlines = {kind: _deadline(kind, _table(deadlines_table, kind, "deadlines")) for kind in DEADLINE_KINDS}
-    issues_table = _table(data, "issues", "")
-    _no_unknown(issues_table, set(codes.ISSUE_TYPES), "issues")
-    issues = {issue: _issue(issue, _table(issues_table, issue, "issues")) for issue in codes.ISSUE_TYPES}
-    statements = _table(data, "statements", "")
-    _no_unknown(statements, {"max_chars"}, "statements")
-    return PolicyDocument(
-        name=str(meta.get("name", version)),
-        version=version.strip(),
-        deadlines=deadlines,
-        issues=issues,
-        statement_max_chars=_positive_int(statements.get("max_chars"), "statements.max_chars"),
-        source=text,
-    )
+    from gongdao.policy.schema import parse_document
+
+    return parse_document(text)
 
 
 def default_text() -> str:
@@ -193,18 +263,49 @@ def default() -> PolicyDocument:
     return parse(default_text())
 
 
-def add_duration(spec: DeadlineSpec, start: datetime, calendar: Any) -> tuple[datetime, bool]:
-    """When a deadline of this spec, started at ``start``, falls due; and whether provisional.
+def profile_text(name: str) -> str:
+    """The packaged profile document; KeyError for a name not in ``PROFILES``."""
+    if name not in PROFILES:
+        raise KeyError(name)
+    path = resources.files("gongdao.policy").joinpath(f"documents/profiles/{name}.toml")
+    return path.read_text(encoding="utf-8")
 
-    Working days keep the local time of day: the n-th working day after the start day, at the
-    same China time (the start day is not counted).
+
+@cache
+def profile(name: str) -> PolicyDocument:
+    return parse(profile_text(name))
+
+
+def due_at(spec: DeadlineSpec, start: datetime, calendar: Any) -> Counted[datetime]:
+    """When a deadline of this spec, started at ``start``, falls due.
+
+    Hours and days are calendar time. Working days keep the China time of day: the n-th working
+    day after the start day (the start day is not counted), at the same time. Working hours run
+    on the ``opens``–``closes`` clock of working days, China time. ``provisional`` is set when the
+    count inspected a year the calendar does not know (weekdays were assumed to be working days).
     """
     delta = spec.delta()
     if delta is not None:
-        return start + delta, False
-    from django.utils import timezone
+        return Counted(start + delta, False)
+    if spec.unit == "working_hours":
+        counted = calendar.add_working_hours(
+            start, spec.amount, spec.opens or time(9), spec.closes or time(18), SHANGHAI
+        )
+    else:
+        local = start.astimezone(SHANGHAI)
+        day = calendar.add_working_days(local.date(), spec.amount)
+        counted = Counted(datetime.combine(day.value, local.timetz()), day.provisional)
+    if counted.provisional:
+        log.warning(
+            "provisional deadline: %s from %s counts working days of a year the calendar does not "
+            "know (load it with `gongdao calendar load FILE`)",
+            spec.kind,
+            start.isoformat(),
+        )
+    return counted
 
-    local = timezone.localtime(start)
-    counted = calendar.add_working_days(local.date(), spec.amount)
-    due = local.replace(year=counted.value.year, month=counted.value.month, day=counted.value.day)
-    return due, counted.provisional
+
+def add_duration(spec: DeadlineSpec, start: datetime, calendar: Any) -> tuple[datetime, bool]:
+    """``due_at`` as a (due time, provisional) pair."""
+    counted = due_at(spec, start, calendar)
+    return counted.value, counted.provisional

@@ -1,18 +1,28 @@
 """Policy versions (a case runs under the version in force when it was filed) and loaded
-calendar years (statutory holidays beyond what the calendar library knows)."""
+calendar years (statutory holidays beyond what the calendar library knows).
+
+A version is immutable once registered: cases point at it, and their deadlines were counted
+from it. Only a version that is not yet in force may be rescheduled or withdrawn
+(policy/actions.py).
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
 
 
 class PolicyVersion(models.Model):
+    LOADED_VIA = [("default", "packaged default"), ("cli", "command line"), ("admin", "admin site")]
+
     version = models.CharField(max_length=100, unique=True)
     document = models.TextField()
     effective_at = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    loaded_via = models.CharField(max_length=10, choices=LOADED_VIA, default="default")
     forced_reason = models.TextField(blank=True)
 
     class Meta:
@@ -20,6 +30,11 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    @property
+    def sha256(self) -> str:
+        """Digest of the published document, so anyone holding a copy can check it."""
+        return hashlib.sha256(self.document.encode("utf-8")).hexdigest()
 
 
 class CalendarYear(models.Model):

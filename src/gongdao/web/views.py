@@ -1,121 +1,62 @@
-"""Web views: thin — parse, call a query or action, render."""
+"""Web views: thin — parse, call a query or action, render. The case page lives in casepage.py,
+the guided path in filing.py, accounts in accounts.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import NoReverseMatch, reverse
 
-from gongdao import codes
-from gongdao.cases import actions, queries, workflow
-from gongdao.cases.actors import of_user
-from gongdao.errors import DomainError, NotFound
+from gongdao.cases import queries
+from gongdao.cases.models import Case
+from gongdao.orders.models import OrderLine
 from gongdao.parties import permissions
+from gongdao.web.accounts import LoginView
+
+ROLE_HOMES = {
+    "merchant_staff": "console:home",
+    "merchant_admin": "console:home",
+    "agent": "console:home",
+    "senior_agent": "console:home",
+    "admin": "console:home",
+}
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
+    """Anonymous visitors get the login page; others their own start page."""
     if not request.user.is_authenticated:
-        return redirect("web:login")
+        return LoginView.as_view()(request)
+    target = ROLE_HOMES.get(getattr(request.user, "role", ""))
+    if target:
+        try:
+            return redirect(reverse(target))
+        except NoReverseMatch:
+            pass
     return redirect("web:cases")
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = queries.cases_for(request.user).order_by("due_at", "-updated_at")[:200]
-    return render(request, "gongdao/cases.html", {"cases": cases, "statuses": codes.STATUSES})
-
-
-def _case(request: HttpRequest, case_id: str) -> Any:
-    try:
-        return queries.get_case(of_user(request.user), case_id)
-    except NotFound:
-        raise Http404("No such case")
+    cases = list(queries.cases_for(request.user).order_by("-updated_at")[:200])
+    active = [c for c in cases if not c.is_ended]
+    ended = [c for c in cases if c.is_ended]
+    return render(request, "gongdao/cases.html", {"active": active, "ended": ended, "count": len(cases)})
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = of_user(request.user)
-    case = _case(request, case_id)
-    sides = permissions.sides(actor, case)
-    allowed = queries.allowed_actions(case, actor)
-    context = {
-        "case": case,
-        "obj": queries.case_object(case, actor),
-        "events": queries.timeline(case, actor),
-        "deadlines": queries.pending_deadlines(case),
-        "allowed": [(a, _explain(a, case.status)) for a in allowed],
-        "your_move": queries.is_your_move(case, sides),
-        "can_message": bool(sides & actions.MESSAGE_SIDES) and case.status != "draft",
-        "stages": [(n, label) for n, (_code, label) in codes.STAGES.items()],
-    }
-    return render(request, "gongdao/case.html", context)
-
-
-def _explain(action: str, status: str) -> str:
-    transition = workflow.find(action, status)
-    return str(transition.explain) if transition else ""
-
-
-FORM_FIELDS = (
-    "reason",
-    "message",
-    "statement",
-    "note",
-    "party",
-    "outcome",
-    "reasons",
-    "remedy",
-    "carrier",
-    "tracking_number",
-    "reference",
-    "assignee",
-    "problem",
-    "comment",
-)
-
-
-def _form_data(request: HttpRequest) -> dict[str, Any]:
-    data: dict[str, Any] = {k: request.POST[k] for k in FORM_FIELDS if request.POST.get(k)}
-    if request.POST.get("amount_yuan"):
-        from gongdao.money import parse_yuan
-
-        try:
-            data["amount_fen"] = parse_yuan(request.POST["amount_yuan"])
-        except ValueError:
-            data["amount_fen"] = None
-    if request.POST.get("rating"):
-        data["rating"] = int(request.POST["rating"]) if request.POST["rating"].isdigit() else None
-    return data
-
-
-@login_required
-@require_POST
-def case_act(request: HttpRequest, case_id: str, action: str) -> HttpResponse:
-    case = _case(request, case_id)
-    try:
-        actions.perform(
-            case, action, of_user(request.user), expected_version=_version(request), **_form_data(request)
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("web:case", case_id=case.public_id)
-
-
-@login_required
-@require_POST
-def case_message(request: HttpRequest, case_id: str) -> HttpResponse:
-    case = _case(request, case_id)
-    try:
-        actions.add_message(case, of_user(request.user), request.POST.get("text", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("web:case", case_id=case.public_id)
-
-
-def _version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+def order_list(request: HttpRequest) -> HttpResponse:
+    open_cases = Prefetch(
+        "cases",
+        queryset=Case.objects.exclude(status__in=("resolved", "closed", "withdrawn")).order_by("-created_at"),
+        to_attr="open_cases",
+    )
+    orders = list(
+        permissions.visible_orders(request.user)
+        .filter(consumer=request.user)
+        .select_related("shop", "outside_shop")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("line_no")), open_cases)
+        .order_by("-ordered_at")[:100]
+    )
+    return render(request, "gongdao/orders.html", {"orders": orders})

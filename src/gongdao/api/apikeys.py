@@ -1,0 +1,221 @@
+"""Creating, finding and revoking API keys, and counting their requests for the rate limit.
+
+A key is ``gdk_`` followed by 40 random URL-safe characters (240 bits). Only its SHA-256 is
+stored: a key this random cannot be guessed from its hash, so a slow password hash would add
+latency to every request and no safety (docs/api.md, "Design notes").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongdao.api.models import SCOPES, ApiKey
+from gongdao.errors import InvalidInput, NotFound
+
+PREFIX = "gdk_"
+PLATFORM_ROLES = ("agent", "senior_agent", "admin")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def allowed_scopes(kind: str, user: Any = None) -> tuple[str, ...]:
+    """Which scopes a key of this kind may carry: shop keys and personal tokens never push
+    orders; a personal token acts as the platform only for a platform user."""
+    if kind == "platform":
+        return tuple(SCOPES)
+    if kind == "shop":
+        return ("cases:read", "cases:write")
+    scopes = ("cases:read", "cases:write")
+    return scopes + ("platform",) if user is not None and user.role in PLATFORM_ROLES else scopes
+
+
+def parse_scopes(text: str | list[str]) -> list[str]:
+    items = text.split(",") if isinstance(text, str) else list(text)
+    scopes = list(dict.fromkeys(s.strip() for s in items if s.strip()))
+    if not scopes:
+        raise InvalidInput("scope_required", _("Give at least one scope."), field="scopes")
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise InvalidInput(
+            "unknown_scope",
+            _("Unknown scope: %(scope)s. Scopes are %(all)s.")
+            % {"scope": ", ".join(unknown), "all": ", ".join(SCOPES)},
+            field="scopes",
+        )
+    return scopes
+
+
+def validate(
+    name: str, scopes: str | list[str], shop: Any = None, user: Any = None
+) -> tuple[str, str, list[str]]:
+    """Check a key's name, owner and scopes; return (name, kind, scopes)."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("required", _("Give the key a name."), field="name")
+    if len(name) > 100:
+        raise InvalidInput(
+            "too_long", _("Keep this under %(limit)d characters.") % {"limit": 100}, field="name"
+        )
+    if shop is not None and user is not None:
+        raise InvalidInput("shop_or_user", _("A key belongs to a shop or to a user, not both."), field="shop")
+    if user is not None and not user.is_active:
+        raise InvalidInput("inactive_user", _("This user account is deactivated."), field="user")
+    kind = "shop" if shop is not None else "personal" if user is not None else "platform"
+    chosen = parse_scopes(scopes)
+    refused = [s for s in chosen if s not in allowed_scopes(kind, user)]
+    if refused:
+        raise InvalidInput(
+            "scope_not_allowed",
+            _("A %(kind)s cannot have the scope %(scope)s.")
+            % {"kind": str(_kind_name(kind)).lower(), "scope": ", ".join(refused)},
+            field="scopes",
+        )
+    return name, kind, chosen
+
+
+@transaction.atomic
+def create_key(
+    name: str,
+    scopes: str | list[str],
+    *,
+    shop: Any = None,
+    user: Any = None,
+    created_by: Any = None,
+    rate_limit: int | None = None,
+) -> tuple[ApiKey, str]:
+    """Create a key; return it and its secret (shown once, never stored)."""
+    name, kind, chosen = validate(name, scopes, shop, user)
+    secret = PREFIX + secrets.token_urlsafe(30)
+    key = ApiKey.objects.create(
+        name=name,
+        kind=kind,
+        scopes=chosen,
+        shop=shop,
+        user=user,
+        prefix=secret[:12],
+        digest=digest(secret),
+        created_by=created_by,
+        rate_limit=rate_limit,
+    )
+    return key, secret
+
+
+def _kind_name(kind: str) -> Any:
+    from gongdao.api.models import KEY_KINDS
+
+    return KEY_KINDS[kind]
+
+
+def revoke(public_id: str, now: datetime | None = None) -> ApiKey:
+    key = ApiKey.objects.filter(public_id=public_id.strip().upper()).first()
+    if key is None:
+        raise NotFound("key_not_found", _("No such API key."))
+    if key.revoked_at is None:
+        key.revoked_at = now or timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def find(secret: str) -> ApiKey | None:
+    """The active key with this secret, or None (nothing is counted)."""
+    if not secret.startswith(PREFIX) or len(secret) > 100:
+        return None
+    key = ApiKey.objects.select_related("user", "shop").filter(digest=digest(secret)).first()
+    return key if key is not None and key.is_active else None
+
+
+# ---- rate limit ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    used: int
+    reset_after: int  # seconds until the window ends
+
+    @property
+    def exceeded(self) -> bool:
+        return self.used > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def default_limit() -> int:
+    configured = getattr(settings, "GONGDAO_API_RATE_LIMIT", None)
+    return int(configured or settings.ENV.get("GONGDAO_API_RATE_LIMIT") or 600)
+
+
+def authenticate(secret: str, now: datetime | None = None) -> tuple[ApiKey, Usage] | None:
+    """The active key with this secret, with this request counted against its rate limit.
+
+    One statement (``UPDATE … RETURNING``) finds the key, counts the request in its one-minute
+    window and records its last use, so every web process shares the count and a revoked key
+    is refused at once; the user of a personal token is read with it."""
+    if not secret.startswith(PREFIX) or len(secret) > 100:
+        return None
+    found = _count(["digest = %s", "revoked_at IS NULL"], [digest(secret)], now)
+    if found is None:
+        return None
+    key, usage = found
+    if key.user_id is not None:
+        key.user = _user(key.user_id)
+        if key.user is None or not key.user.is_active:
+            return None
+    return key, usage
+
+
+def _user(pk: int) -> Any:
+    from gongdao.api.common import from_row
+    from gongdao.parties.models import User
+
+    fields = list(User._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(User._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote('id')} = %s",
+            [pk],
+        )
+        row = cursor.fetchone()
+    return from_row(User, fields, row) if row else None
+
+
+_COLUMNS = [f.attname for f in ApiKey._meta.concrete_fields]
+
+
+def _count(where: list[str], params: list[Any], now: datetime | None) -> tuple[ApiKey, Usage] | None:
+    now = now or timezone.now()
+    seconds = now.timestamp()
+    window = int(seconds // 60)
+    quote = connection.ops.quote_name
+    table = quote(ApiKey._meta.db_table)
+    columns = ", ".join(quote(c) for c in _COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET "  # noqa: S608 (names are ours, values are parameters)
+            "window_count = CASE WHEN window_start = %s THEN window_count + 1 ELSE 1 END, "
+            f"window_start = %s, last_used_at = %s WHERE {' AND '.join(where)} RETURNING {columns}",
+            [window, window, connection.ops.adapt_datetimefield_value(now), *params],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    from gongdao.api.common import from_row
+
+    key = from_row(ApiKey, list(ApiKey._meta.concrete_fields), row)
+    reset = max(1, math.ceil((window + 1) * 60 - seconds))
+    return key, Usage(limit=key.rate_limit or default_limit(), used=key.window_count, reset_after=reset)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DossiersConfig(AppConfig):
+    name = "gongdao.dossiers"
+    label = "dossiers"
+    verbose_name = "Outside-help dossiers"
