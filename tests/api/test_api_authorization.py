@@ -87,11 +87,12 @@ def test_confirming_a_refund(api: Any, world: Any, flow: Any, who: str) -> None:
     assert response.status_code == expect(REFUND, who), response.content
 
 
-FILE = {"alice": 201, "platform": 201}
+FILE = {"alice": 201}
 
 
 @pytest.mark.parametrize("who", CALLERS)
 def test_filing_on_an_order(api: Any, world: Any, who: str) -> None:
+    """Only the order's consumer files: a draft is theirs alone until they submit it."""
     body = {"order": world.order.public_id, "issue": "other", "remedy": "refund_only"}
     response = caller(api, world, who).post("/cases", body)
     assert response.status_code == expect(FILE, who), response.content
@@ -100,16 +101,12 @@ def test_filing_on_an_order(api: Any, world: Any, who: str) -> None:
         assert response.json()["consumer"] == world.alice.public_id
 
 
-def test_the_platform_drafts_but_only_the_consumer_submits(api: Any, world: Any) -> None:
-    platform = api.platform()
-    draft = platform.post(
-        "/cases", {"order": world.order.public_id, "issue": "other", "remedy": "refund_only"}
-    ).json()
-    assert "submit" not in draft["allowed_actions"]
-    refused = platform.post(f"/cases/{draft['id']}/actions/submit")
-    assert refused.status_code == 409
-    submitted = api.alice.post(f"/cases/{draft['id']}/actions/submit")
-    assert submitted.status_code == 200 and submitted.json()["case"]["status"] == "awaiting_merchant"
+@pytest.mark.parametrize("who", ["bob", "agnes", "platform", "shop"])
+def test_a_draft_is_the_consumers_alone(api: Any, world: Any, flow: Any, who: str) -> None:
+    draft = flow.draft()
+    assert caller(api, world, who).get(f"/cases/{draft.public_id}").status_code == 404
+    assert draft.public_id not in [c["id"] for c in caller(api, world, who).get("/cases").json()["items"]]
+    assert api.alice.get(f"/cases/{draft.public_id}").status_code == 200
 
 
 ORDER_READERS = {

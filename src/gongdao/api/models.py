@@ -108,15 +108,18 @@ class ApiKey(models.Model):
     # ---- what the holder is on a case (parties/permissions.sides calls these) ----------------
 
     def sides_for(self, case: Any) -> set[str]:
-        """Platform key: the platform's cases (platform mode) as ``platform`` and ``agent`` when it
-        has the ``platform`` scope, else as a read-only ``observer``. Shop key: ``merchant`` on its
-        shop's cases only. Personal token: exactly the sides of its user."""
+        """Platform key: the platform's filed cases (platform mode, not drafts, like agents) as
+        ``platform`` and ``agent`` when it has the ``platform`` scope, else as a read-only
+        ``observer``. Shop key: ``merchant`` on its shop's filed cases only. Personal token:
+        exactly the sides of its user. A draft is the consumer's alone until it is filed."""
         from gongdao.parties import permissions
 
         if not self.is_active:
             return set()
         if self.kind == "personal":
             return permissions.user_sides(self.user, case)
+        if case.status == "draft":
+            return set()
         if self.kind == "shop":
             return {"merchant"} if case.shop_id is not None and case.shop_id == self.shop_id else set()
         if case.mode != "platform":
@@ -124,16 +127,11 @@ class ApiKey(models.Model):
         return {"platform", "agent"} if self.has_scope("platform") else {"observer"}
 
     def may_file_for(self, order: Any) -> bool:
-        """Who may open a case on an order through a key: the order's consumer (personal token), or
-        the platform (a platform key with the ``platform`` scope) opening a draft that only the
-        consumer can submit. Shop keys never file."""
-        if not self.is_active or not self.has_scope("cases:write"):
+        """Only the order's consumer files (a personal token); the platform and shops do not open
+        cases for consumers: a draft is the consumer's alone until they submit it."""
+        if not self.is_active or not self.has_scope("cases:write") or self.kind != "personal":
             return False
-        if self.kind == "personal":
-            return order.consumer_id == self.user_id and self.user.role in ("consumer", "association_staff")
-        if self.kind == "platform":
-            return self.has_scope("platform") and order.source == "platform"
-        return False
+        return order.consumer_id == self.user_id and self.user.role in ("consumer", "association_staff")
 
     def shop_sides(self, shop: Any) -> set[str]:
         """In which capacity the holder sees a shop's account (ledger, webhook endpoints)."""
@@ -156,8 +154,8 @@ class ApiKey(models.Model):
         if self.kind == "personal":
             return permissions.visible_cases(self.user)
         if self.kind == "shop":
-            return Case.objects.filter(shop_id=self.shop_id)
-        return Case.objects.filter(mode="platform")
+            return Case.objects.filter(shop_id=self.shop_id).exclude(status="draft")
+        return Case.objects.filter(mode="platform").exclude(status="draft")
 
     def visible_orders(self) -> models.QuerySet:
         from gongdao.orders.models import Order
