@@ -14,6 +14,41 @@ from gongdao import keys
 from gongdao.cases.actors import Actor, of_user
 from tests.factories import OrderFactory, ShopFactory, UserFactory
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Debian's Chromium through Playwright, one per test process: Playwright's sync API allows
+    only one running instance per thread, so every browser test shares this one."""
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/test does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # The sync API runs an event loop in this thread; the ORM calls tests make between browser
+    # steps are synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_key() -> None:
