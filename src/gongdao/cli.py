@@ -117,9 +117,14 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
 
 
 def run_server(host: str, port: int, workers: int, *, with_worker: bool) -> None:
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
 
     from gongdao.wsgi import application
+
+    # Migrations ran in this (master) process: close its connections so forked workers open
+    # their own instead of sharing one socket (PostgreSQL: "lost synchronization with server").
+    connections.close_all()
 
     state: dict[str, Any] = {}
 

@@ -27,7 +27,7 @@ class ApiKeyForm(forms.ModelForm):
         fields = ("name", "shop", "user", "rate_limit")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         try:
             apikeys.validate(
                 data.get("name", ""), data.get("scope_choices") or [], data.get("shop"), data.get("user")

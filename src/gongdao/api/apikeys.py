@@ -186,7 +186,7 @@ def _user(pk: int) -> Any:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(User._meta.db_table)} "  # noqa: S608
+            f"SELECT {', '.join(quote(str(f.column)) for f in fields)} FROM {quote(User._meta.db_table)} "  # noqa: S608
             f"WHERE {quote('id')} = %s",
             [pk],
         )

@@ -179,7 +179,7 @@ def _stale(case: Case) -> PreconditionFailed:
 
 
 def _with_current(exc: DomainError, case: Case, *, stale_if_conflict: bool) -> DomainError:
-    current = Case.objects.filter(pk=case.pk).values("status", "version").first() or {}
+    current: Any = Case.objects.filter(pk=case.pk).values("status", "version").first() or {}
     if stale_if_conflict and isinstance(exc, Conflict) and exc.code == "conflict":
         case.status, case.version = current.get("status", case.status), current.get("version", case.version)
         return _stale(case)

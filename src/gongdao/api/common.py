@@ -72,18 +72,22 @@ _CASE_FIELDS = list(Case._meta.concrete_fields)
 @functools.lru_cache(maxsize=1)
 def _case_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    columns = [f"c.{quote(f.column)}" for f in _CASE_FIELDS]
+    columns = [f"c.{quote(str(f.column))}" for f in _CASE_FIELDS]
     joins = []
     for n, (relation, model, names, required) in enumerate(_RELATED):
         alias = f"r{n}"
-        columns += [f"{alias}.{quote(model._meta.get_field(name).column)}" for name in names]
-        fk = quote(Case._meta.get_field(relation).column)
+        columns += [f"{alias}.{quote(_column(model, name))}" for name in names]
+        fk = quote(_column(Case, relation))
         kind = "JOIN" if required else "LEFT JOIN"
         joins.append(f"{kind} {quote(model._meta.db_table)} {alias} ON {alias}.{quote('id')} = c.{fk}")
     return (
         f"SELECT {', '.join(columns)} FROM {quote(Case._meta.db_table)} c {' '.join(joins)} "  # noqa: S608
         f"WHERE c.{quote('public_id')} = %s"
     )
+
+
+def _column(model: Any, name: str) -> str:
+    return str(model._meta.get_field(name).column)
 
 
 def _fetch_case(public_id: str) -> Case | None:

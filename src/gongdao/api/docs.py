@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import ninja
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from ninja.openapi.docs import Swagger
@@ -31,7 +31,7 @@ class LocalSwagger(Swagger):
         return render(request, "api/swagger.html", context)
 
 
-def asset(request: HttpRequest, name: str) -> HttpResponse:
+def asset(request: HttpRequest, name: str) -> HttpResponseBase:
     """One of Swagger UI's files, from the installed django-ninja package."""
     if name not in SERVED:
         return problems.not_found()

@@ -222,14 +222,14 @@ def _ranged(
     if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
         return _headers(HttpResponse(status=304), etag, name, inline)
     header = request.headers.get("Range")
-    if header and request.headers.get("If-Range", etag).strip() != etag:
+    if header and (request.headers.get("If-Range") or etag).strip() != etag:
         header = None
     try:
         wanted = serving.parse_range(header, size)
     except serving.Unsatisfiable:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return _headers(response, etag, name, inline)
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return _headers(refused, etag, name, inline)
     part = wanted or serving.ByteRange(0, size)
     if content_type == "text/plain":
         content_type = "text/plain; charset=utf-8"
@@ -243,7 +243,7 @@ def _ranged(
 
 
 def _headers(response: HttpResponseBase, etag: str, name: str, inline: bool) -> HttpResponseBase:
-    response["Content-Disposition"] = content_disposition_header(not inline, name)
+    response["Content-Disposition"] = content_disposition_header(not inline, name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -76,7 +76,7 @@ def _upsert(items: list[dict[str, Any]], batch: bool) -> list[Upserted]:
         Case.objects.filter(order__in=existing.values()).values_list("order_id", flat=True)
     )
     frozen_lines = set(OrderLine.objects.filter(order_id__in=orders_with_cases).values_list("id", flat=True))
-    plans = []
+    plans: list[tuple[str, int, dict[str, Any], Shop, User, Order | None]] = []
     for index, item in enumerate(items):
         shop = shops[item["shop"]]
         consumer = consumers[item["consumer"]]

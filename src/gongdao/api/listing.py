@@ -33,7 +33,7 @@ from gongdao.parties import permissions
 
 LIFETIME = timedelta(hours=1)
 MAX_ROWS = 100_000
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[Any, ...]] = {
     "due_at": (F("due_at").asc(nulls_last=True), "id"),
     "updated_at": ("updated_at", "id"),
 }

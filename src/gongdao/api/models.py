@@ -131,7 +131,12 @@ class ApiKey(models.Model):
         cases for consumers: a draft is the consumer's alone until they submit it."""
         if not self.is_active or not self.has_scope("cases:write") or self.kind != "personal":
             return False
-        return order.consumer_id == self.user_id and self.user.role in ("consumer", "association_staff")
+        user = self.user
+        return (
+            user is not None
+            and order.consumer_id == user.pk
+            and user.role in ("consumer", "association_staff")
+        )
 
     def shop_sides(self, shop: Any) -> set[str]:
         """In which capacity the holder sees a shop's account (ledger, webhook endpoints)."""
@@ -154,7 +159,7 @@ class ApiKey(models.Model):
         if self.kind == "personal":
             return permissions.visible_cases(self.user)
         if self.kind == "shop":
-            return Case.objects.filter(shop_id=self.shop_id).exclude(status="draft")
+            return Case.objects.filter(shop=self.shop).exclude(status="draft")
         return Case.objects.filter(mode="platform").exclude(status="draft")
 
     def visible_orders(self) -> models.QuerySet:
@@ -166,7 +171,7 @@ class ApiKey(models.Model):
         if self.kind == "personal":
             return permissions.visible_orders(self.user)
         if self.kind == "shop":
-            return Order.objects.filter(shop_id=self.shop_id)
+            return Order.objects.filter(shop=self.shop)
         return Order.objects.filter(source="platform")
 
 

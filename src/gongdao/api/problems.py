@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from gongdao.api.schemas import UNION_TAGS
@@ -67,7 +68,7 @@ TITLES = {
 def api_language(request: HttpRequest) -> str:
     """The first supported language of Accept-Language; the site default (zh-hans) otherwise."""
     header = request.headers.get("Accept-Language", "")
-    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
+    for code, _quality in parse_accept_lang_header(header):
         if code == "*":
             break
         try:

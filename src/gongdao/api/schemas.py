@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
@@ -21,17 +21,30 @@ def _enum(name: str, values: Any) -> Any:
     return StrEnum(name, {str(v): str(v) for v in values})
 
 
-Status = _enum("Status", codes.STATUSES)
-Remedy = _enum("Remedy", codes.REMEDIES)
-Outcome = _enum("Outcome", codes.OUTCOMES)
-DecisionOutcome = _enum("DecisionOutcome", DECISION_OUTCOMES)
-IssueType = _enum("IssueType", codes.ISSUE_TYPES)
-EvidenceKind = _enum("EvidenceKind", codes.EVIDENCE_KINDS)
-Action = _enum("Action", workflow.ACTIONS)
-EventType = _enum("EventType", codes.EVENT_TYPES)
-Mode = _enum("Mode", codes.MODES)
-StageName = _enum("StageName", [name for name, _label in codes.STAGES.values()])
-Scope = _enum("Scope", SCOPES)
+if TYPE_CHECKING:  # the enums are built at run time; to a type checker their members are str
+    Status: TypeAlias = str
+    Remedy: TypeAlias = str
+    Outcome: TypeAlias = str
+    DecisionOutcome: TypeAlias = str
+    IssueType: TypeAlias = str
+    EvidenceKind: TypeAlias = str
+    Action: TypeAlias = str
+    EventType: TypeAlias = str
+    Mode: TypeAlias = str
+    StageName: TypeAlias = str
+    Scope: TypeAlias = str
+else:
+    Status = _enum("Status", codes.STATUSES)
+    Remedy = _enum("Remedy", codes.REMEDIES)
+    Outcome = _enum("Outcome", codes.OUTCOMES)
+    DecisionOutcome = _enum("DecisionOutcome", DECISION_OUTCOMES)
+    IssueType = _enum("IssueType", codes.ISSUE_TYPES)
+    EvidenceKind = _enum("EvidenceKind", codes.EVIDENCE_KINDS)
+    Action = _enum("Action", workflow.ACTIONS)
+    EventType = _enum("EventType", codes.EVENT_TYPES)
+    Mode = _enum("Mode", codes.MODES)
+    StageName = _enum("StageName", [name for name, _label in codes.STAGES.values()])
+    Scope = _enum("Scope", SCOPES)
 
 FEN = 10**12  # ¥10 billion: larger amounts are typing mistakes
 PublicId = Annotated[str, Field(min_length=3, max_length=12)]

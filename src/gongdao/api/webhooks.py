@@ -138,7 +138,7 @@ def subscribers(row: Outbox) -> list[WebhookEndpoint]:
 
 
 def event_id_of(row: Outbox) -> str:
-    if row.event_id is not None:
+    if row.event is not None:
         return f"{row.event.public_id}.{row.type}"
     mac = hmac.new(settings.SECRET_KEY.encode(), f"outbox:{row.pk}".encode(), hashlib.sha256)
     return f"X-{mac.hexdigest()[:20]}"
@@ -163,7 +163,7 @@ def event_body(row: Outbox) -> tuple[str, str]:
         "case": case_summary(row.case) if row.case_id else None,
         "data": data,
     }
-    return body["id"], json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
+    return str(body["id"]), json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def case_summary(case: Any) -> dict[str, Any]:
