@@ -95,15 +95,6 @@ def init(data_dir: str | None, admin_username: str, admin_password: str | None, 
     click.echo(f"signing key: {'created' if created else 'kept'} ({keys.key_path(settings.DATA_DIR)})")
 
 
-def _start_worker_thread() -> tuple[threading.Thread, threading.Event]:
-    from gongdao import worker
-
-    stop = threading.Event()
-    thread = threading.Thread(target=worker.run, args=(stop,), name="gongdao-worker", daemon=True)
-    thread.start()
-    return thread, stop
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -129,13 +120,20 @@ def run_server(host: str, port: int, workers: int, *, with_worker: bool) -> None
     state: dict[str, Any] = {}
 
     def when_ready(server: Any) -> None:
+        # The worker runs as a child process, not a thread of the master: gunicorn forks its web
+        # workers from the master, and a fork while another thread holds a lock (imports,
+        # logging) leaves the child deadlocked.
         if with_worker:
-            state["thread"], state["stop"] = _start_worker_thread()
+            import subprocess
+
+            state["proc"] = subprocess.Popen(
+                [sys.executable, "-c", "from gongdao.cli import main; main()", "worker"]
+            )
 
     def on_exit(server: Any) -> None:
-        if "stop" in state:
-            state["stop"].set()
-            state["thread"].join(timeout=5)
+        if "proc" in state:
+            state["proc"].terminate()
+            state["proc"].wait(timeout=10)
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
