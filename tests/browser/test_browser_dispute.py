@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import NoReverseMatch, reverse
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 from tests.browser.conftest import Shots
 
 from gongdao.cases.models import Case
@@ -125,7 +126,8 @@ def test_a_dispute_from_filing_to_decision(
     alice.shot("orders")
     page.click(f'a[href="/orders/{world.order.public_id}/complain/"]')
     page.click("main form button[type=submit]")  # continue without an answer
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # the click navigates; wait for the new page's script to move focus rather than racing it
+    expect(page.locator(".error-summary")).to_be_focused()
     alice.shot("issue-error")
     page.check(f"#issue-{issue}")
     alice.shot("issue")

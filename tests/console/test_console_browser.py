@@ -86,7 +86,12 @@ def test_evidence_photo_zooms_in_a_dialog(chromium, live_server, transactional_d
     page = signed_in(chromium, live_server.url, "agnes", width=375)
     page.goto(f"{live_server.url}/console/agent/cases/{case.public_id}/")
     thumb = page.locator("[data-zoom] img")
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")  # the thumbnail loads
+    thumb.scroll_into_view_if_needed()  # it is lazy: it loads once it is on screen
+    thumb.evaluate(
+        "img => img.complete && img.naturalWidth > 0 || new Promise((ok, fail) => {"
+        " img.addEventListener('load', ok); img.addEventListener('error', () => fail('no image')); })"
+    )
+    assert thumb.evaluate("img => img.naturalWidth > 0")  # the thumbnail loaded
     page.click("[data-zoom]")
     dialog = page.locator("dialog.zoom-dialog")
     assert dialog.is_visible()
