@@ -20,6 +20,9 @@ PREFIXES = {
     "shop": "S",
     "party": "P",
     "key": "K",
+    "association": "A",
+    "authorization": "W",
+    "invitation": "N",
 }
 _PATTERN = re.compile(r"^[A-Z]-[0-9A-HJKMNP-TV-Z]{8}$")
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "gongdao.console",
     "gongdao.api",
     "gongdao.dossiers",
+    "gongdao.selfhelp",
     "axes",
 ]
 

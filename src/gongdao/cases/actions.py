@@ -52,8 +52,12 @@ def append_event(
     concerns: str = "",
 ) -> CaseEvent:
     payload = {**payload}
-    if actor.on_behalf_of:
-        payload["on_behalf_of"] = actor.on_behalf_of
+    # Association staff always act for the consumer (DESIGN.md): recorded whoever the caller is.
+    behalf = actor.on_behalf_of or (
+        permissions.on_behalf_of(actor.user, case) if actor.kind == "user" else ""
+    )
+    if behalf:
+        payload["on_behalf_of"] = behalf
     if concerns:
         payload["concerns"] = concerns
     seq = case.seq + 1
@@ -77,7 +81,7 @@ def append_event(
         occurred_at=occurred,
         actor=actor.label,
         actor_role=actor.role,
-        on_behalf_of=actor.on_behalf_of,
+        on_behalf_of=behalf,
         concerns=concerns,
         type=type,
         visibility=visibility,
@@ -123,7 +127,7 @@ def _resolve(case: Case, action: str, actor: Actor) -> tuple[workflow.Transition
     sides = permissions.sides(actor, case)
     if not sides:
         raise NotFound("case_not_found", _("No such case."))
-    transition = workflow.find(action, case.status)
+    transition = workflow.find(action, case.status, case.mode)
     if transition is None:
         raise NotAllowed(
             "not_in_this_status",
@@ -181,10 +185,11 @@ def _perform(
             policy_queries.parsed(case.policy),
             transition.target or case.status,
         )
+        move.occurred_at = occurred_at
         if transition.guard:
             transition.guard(move)
         transition.effect(move)
-        return _record(move, snapshot, occurred_at)
+        return _record(move, snapshot, move.occurred_at)
     except Exception:
         _restore(case, snapshot)
         raise
@@ -204,7 +209,7 @@ def _record(move: Move, before: dict[str, Any], occurred_at: datetime | None = N
     if move.cancels:
         deadlines.cancel(case, move.cancels, now)
     for kind, party in move.starts:
-        deadlines.schedule(case, move.policy, kind, party, now)
+        deadlines.schedule(case, move.policy, kind, party, occurred_at or now)
     for type_, audience in move.outbox:
         queue_outbox(case, event, type_, audience, move.actor)
     if new_status != old_status:

@@ -29,8 +29,12 @@ def schedule(case: Case, policy: PolicyDocument, kind: str, party: str, start: d
     if spec.on_expiry == "none":
         return None
     due, provisional = add_duration(spec, start, policy_queries.calendar())
+    # Self-help mode: the merchant and the platform are outside; nothing here can act for them
+    # when a date passes. The consumer is told instead (note_overdue), with what the profile
+    # says the platform does then.
+    on_expiry = "note_overdue" if case.mode == "self_help" else spec.on_expiry
     return Deadline.objects.create(
-        case=case, kind=kind, party=party, due_at=due, on_expiry=spec.on_expiry, provisional=provisional
+        case=case, kind=kind, party=party, due_at=due, on_expiry=on_expiry, provisional=provisional
     )
 
 

@@ -57,6 +57,13 @@ class Move:
     cancels: set[str] = field(default_factory=set)  # deadline kinds to cancel
     outbox: list[tuple[str, list[str]]] = field(default_factory=list)  # (event type, audience)
     event_type: str = ""
+    # When it happened, for a step recorded after the fact (self-help mode); deadlines it starts
+    # count from then. None: now.
+    occurred_at: datetime | None = None
+
+    @property
+    def self_help(self) -> bool:
+        return self.case.mode == "self_help"
 
 
 # ---- input -------------------------------------------------------------------------------
@@ -168,6 +175,15 @@ def begin_fulfilment(move: Move, remedy: str, agreed: dict[int, int]) -> None:
         cl.save(update_fields=["agreed_fen"])
         total += cl.agreed_fen
     case.agreed_fen = total
+    if case.mode == "self_help":
+        # Outside parties carry the remedy out outside Gongdao: the consumer records when it
+        # was done (record_merchant_reply "carried_out"); the profile says how long it may take.
+        case.steps = []
+        move.payload["steps"] = []
+        move.starts.append(
+            ("refund_execution" if remedy in MONEY_REMEDIES else "replacement_shipment", "merchant")
+        )
+        return
     steps = list(STEPS[remedy])
     if total - case.refunded_fen <= 0 and "refund" in steps:
         steps.remove("refund")

@@ -17,8 +17,10 @@ from gongdao.policy import queries as policy_queries
 
 
 def _check_consumer(order: Any, actor: Actor) -> None:
+    from gongdao.parties.permissions import may_act_for
+
     user = actor.user
-    if user is None or user.role not in ("consumer", "association_staff") or order.consumer_id != user.id:
+    if user is None or not may_act_for(user, order.consumer):
         if actor.kind == "api_key" and actor.key is not None and actor.key.may_file_for(order):
             return
         raise NotFound("order_not_found", _("No such order."), field="order")
@@ -87,7 +89,12 @@ def create(
     _check_consumer(order, actor)
     if issue not in codes.ISSUE_TYPES:
         raise InvalidInput("invalid_issue", _("Choose what went wrong."), field="issue")
-    version = policy_queries.in_force(now)
+    if order.source == "declared":
+        # Self-help: the outside platform's published rules (its profile), not this platform's.
+        platform = order.outside_shop.platform if order.outside_shop_id else ""
+        version = policy_queries.profile_version(platform or "other")
+    else:
+        version = policy_queries.in_force(now)
     policy = policy_queries.parsed(version)
     if remedy not in codes.REMEDIES:
         raise InvalidInput("invalid_remedy", _("Choose what you want."), field="remedy")

@@ -3,6 +3,7 @@ what the viewer may do now, who must act next, and the timeline with what the vi
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongdao import codes
-from gongdao.cases import workflow
+from gongdao.cases import facts, workflow
 from gongdao.cases.actors import Actor
 from gongdao.cases.effects import Move
 from gongdao.cases.models import Case, CaseEvent
@@ -43,19 +44,47 @@ def cases_for(user: Any) -> QuerySet:
 
 
 def allowed_actions(case: Case, actor: Actor, now: datetime | None = None) -> list[str]:
+    """The actions whose side and guard this viewer passes now, in the table's order. Guards
+    that look at other rows (evidence, deadlines) share one read of them (``cases.facts``)."""
     sides = permissions.sides(actor, case)
     if not sides:
         return []
+    candidates = [(action, t) for action, t in _transitions_from(case.status) if sides & t.side_set]
+    if not candidates:
+        return []
     now = now or timezone.now()
     policy = policy_queries.parsed(case.policy)
-    allowed = []
+    with facts.reading(case):
+        return [
+            action
+            for action, transition in candidates
+            if _guard_passes(transition, case, actor, sides & transition.side_set, now, policy)
+        ]
+
+
+@functools.cache
+def _transitions_from(status: str) -> tuple[tuple[str, Any], ...]:
+    """For each action (in the table's order) the transition ``workflow.find`` picks from this
+    status, with its sides as a set: the table is fixed, so this is worked out once."""
+    found = []
     for action in workflow.ACTIONS:
-        transition = workflow.find(action, case.status)
-        if transition is None or not sides & set(transition.sides):
-            continue
-        if _guard_passes(transition, case, actor, sides & set(transition.sides), now, policy):
-            allowed.append(action)
-    return allowed
+        transition = workflow.find(action, status)
+        if transition is not None:
+            found.append((action, _Candidate(transition)))
+    return tuple(found)
+
+
+class _Candidate:
+    """A transition with its sides as a frozenset (``Transition`` is the workflow's own type)."""
+
+    __slots__ = ("transition", "side_set")
+
+    def __init__(self, transition: workflow.Transition) -> None:
+        self.transition = transition
+        self.side_set = frozenset(transition.sides)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transition, name)
 
 
 def _guard_passes(
@@ -78,7 +107,7 @@ def is_your_move(case: Case, sides: set[str]) -> bool:
 def case_object(case: Case, actor: Actor, *, now: datetime | None = None) -> dict[str, Any]:
     """The case as the CLI (--json) and the API return it."""
     sides = permissions.sides(actor, case)
-    lines = list(case.lines.select_related("order_line"))
+    lines = facts.lines(case)
     return {
         "id": case.public_id,
         "mode": case.mode,

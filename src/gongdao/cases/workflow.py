@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdao.cases import effects, guards
 from gongdao.evidence import effects as evidence_effects
+from gongdao.selfhelp import effects as self_help
 
 ACTIVE_BEFORE_DECISION = (
     "awaiting_merchant",
@@ -24,6 +25,9 @@ ACTIVE_BEFORE_DECISION = (
     "evidence_period",
     "under_review",
 )
+BOTH = ("platform", "self_help")
+PLATFORM = ("platform",)
+SELF_HELP = ("self_help",)
 REMEDY_STEPS = (
     "ship_return",
     "confirm_return",
@@ -42,6 +46,10 @@ class Transition:
     effect: Callable[[effects.Move], None]
     guard: Callable[[effects.Move], None] | None = None
     explain: str | Promise = ""  # a lazy translation
+    # Which cases it applies to (DESIGN.md "Two ways a case is run"): the platform's agents,
+    # fulfilment steps and timers act only in platform mode; in self-help mode the consumer
+    # records what the outside merchant and platform did.
+    modes: tuple[str, ...] = BOTH
 
 
 T = Transition
@@ -54,6 +62,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.submit,
         guards.required_evidence,
         _("The merchant is asked to answer before the deadline."),
+        modes=PLATFORM,
+    ),
+    T(
+        "submit",
+        ("draft",),
+        ("consumer",),
+        "awaiting_merchant",
+        self_help.submit,
+        guards.required_evidence,
+        _("Your request to the merchant is on record; the platform's rules say when they should answer."),
+        modes=SELF_HELP,
     ),
     T(
         "accept",
@@ -108,6 +127,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.escalate,
         guards.silence_long_enough,
         _("A platform agent takes the case."),
+        modes=PLATFORM,
     ),
     T(
         "escalate",
@@ -117,6 +137,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.escalate,
         guards.after_refusal,
         _("A platform agent takes the case."),
+        modes=PLATFORM,
     ),
     T(
         "escalate",
@@ -126,6 +147,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.escalate,
         guards.merchant_step_pending,
         _("A platform agent takes the case."),
+        modes=PLATFORM,
     ),
     T(
         "assign",
@@ -135,6 +157,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.assign,
         None,
         _("Both parties may add evidence until the evidence period ends."),
+        modes=PLATFORM,
     ),
     T(
         "assign",
@@ -144,6 +167,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.reassign,
         None,
         _("Another agent takes over the case."),
+        modes=PLATFORM,
     ),
     T(
         "assign",
@@ -153,6 +177,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.reassign,
         None,
         _("A senior agent who did not decide the case reviews the appeal."),
+        modes=PLATFORM,
     ),
     T(
         "close_evidence",
@@ -162,6 +187,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.close_evidence,
         None,
         _("The agent reviews the evidence and decides."),
+        modes=PLATFORM,
     ),
     T(
         "close_evidence",
@@ -171,6 +197,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.close_extra_evidence,
         guards.extra_evidence_open,
         _("The window for requested evidence closes."),
+        modes=PLATFORM,
     ),
     T(
         "request_evidence",
@@ -180,6 +207,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.request_evidence,
         None,
         _("The party asked has a short window to add evidence."),
+        modes=PLATFORM,
     ),
     T(
         "decide",
@@ -189,6 +217,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.decide,
         None,
         _("The decision takes effect at once; either party may appeal within the appeal window."),
+        modes=PLATFORM,
     ),
     T(
         "appeal",
@@ -198,6 +227,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.appeal,
         guards.appeal_open,
         _("A senior agent who did not decide the case reviews it; that decision is final."),
+        modes=PLATFORM,
     ),
     T(
         "decide_appeal",
@@ -207,6 +237,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.decide_appeal,
         guards.appeal_decider,
         _("The appeal decision is final."),
+        modes=PLATFORM,
     ),
     T(
         "ship_return",
@@ -216,6 +247,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.complete_step,
         guards.step("ship_return"),
         _("The merchant confirms when the goods arrive."),
+        modes=PLATFORM,
     ),
     T(
         "confirm_return",
@@ -225,6 +257,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.complete_step,
         guards.step("confirm_return"),
         _("The next step of the remedy starts."),
+        modes=PLATFORM,
     ),
     T(
         "report_return_problem",
@@ -234,6 +267,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.report_return_problem,
         guards.step("confirm_return"),
         _("A platform agent looks at the returned goods."),
+        modes=PLATFORM,
     ),
     T(
         "ship_replacement",
@@ -243,6 +277,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.complete_step,
         guards.step("ship_replacement"),
         _("The consumer confirms when the item arrives."),
+        modes=PLATFORM,
     ),
     T(
         "confirm_replacement",
@@ -252,6 +287,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.complete_step,
         guards.step("confirm_replacement"),
         _("The remedy is complete."),
+        modes=PLATFORM,
     ),
     T(
         "confirm_refund",
@@ -261,6 +297,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.confirm_refund,
         guards.step("refund"),
         _("The refund is recorded as paid."),
+        modes=PLATFORM,
     ),
     T(
         "record_advance_payout",
@@ -270,6 +307,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.record_advance_payout,
         guards.step("refund"),
         _("The platform pays the consumer and books the amount against the shop."),
+        modes=PLATFORM,
     ),
     T(
         "pause_deadline",
@@ -279,6 +317,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.pause_deadlines,
         guards.has_pending_deadline,
         _("Deadlines stop, keeping the time left."),
+        modes=PLATFORM,
     ),
     T(
         "resume_deadline",
@@ -288,6 +327,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.resume_deadlines,
         guards.has_paused_deadline,
         _("Deadlines run again with the time that was left."),
+        modes=PLATFORM,
     ),
     T(
         "withdraw_evidence",
@@ -315,6 +355,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.close_abandoned,
         None,
         _("The case closes because the consumer did not act in time."),
+        modes=PLATFORM,
     ),
     T(
         "close",
@@ -324,6 +365,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.close_decided,
         guards.nothing_to_carry_out,
         _("The case closes when the appeal window ends."),
+        modes=PLATFORM,
     ),
     T(
         "alert",
@@ -333,6 +375,47 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects.alert,
         None,
         _("Senior agents are alerted to an overdue step."),
+        modes=PLATFORM,
+    ),
+    T(
+        "withdraw",
+        ("decided", "appealed", "fulfilling"),
+        ("consumer",),
+        "withdrawn",
+        effects.withdraw,
+        None,
+        _("The case ends; it cannot be reopened."),
+        modes=SELF_HELP,
+    ),
+    T(
+        "record_merchant_reply",
+        ("awaiting_merchant", "awaiting_consumer", "fulfilling"),
+        ("consumer",),
+        None,
+        self_help.record_merchant_reply,
+        None,
+        _("The merchant's answer is on record, with the date it came."),
+        modes=SELF_HELP,
+    ),
+    T(
+        "record_platform_step",
+        ("awaiting_merchant", "awaiting_consumer", "fulfilling", "escalated", "decided", "appealed"),
+        ("consumer",),
+        None,
+        self_help.record_platform_step,
+        None,
+        _("The platform's step is on record, with the date it happened."),
+        modes=SELF_HELP,
+    ),
+    T(
+        "note_overdue",
+        (*ACTIVE_BEFORE_DECISION, "decided", "appealed", "fulfilling"),
+        ("system",),
+        None,
+        self_help.note_overdue,
+        None,
+        _("A date the outside platform's rules set has passed; the consumer is told what follows."),
+        modes=SELF_HELP,
     ),
     T(
         "rate",
@@ -352,9 +435,14 @@ def transitions_for(action: str) -> list[Transition]:
     return [t for t in TRANSITIONS if t.action == action]
 
 
-def find(action: str, status: str) -> Transition | None:
+def find(action: str, status: str, mode: str | None = None) -> Transition | None:
+    """The transition for this action from this status (for a case of this mode; None: any)."""
     for transition in TRANSITIONS:
-        if transition.action == action and status in transition.sources:
+        if (
+            transition.action == action
+            and status in transition.sources
+            and (mode is None or mode in transition.modes)
+        ):
             return transition
     return None
 
@@ -364,13 +452,24 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2", "    [*] --> draft"]
     seen: set[tuple[str, str, str]] = set()
     for t in TRANSITIONS:
+        if t.modes == SELF_HELP and t.target is None:
+            continue  # drawn from the recorded steps' own table below
         for source in t.sources:
             target = t.target or source
             edge = (source, target, t.action)
             if edge in seen:
                 continue
             seen.add(edge)
-            lines.append(f"    {source} --> {target}: {t.action} ({', '.join(t.sides)})")
+            mode = "" if t.modes == BOTH else (", platform" if t.modes == PLATFORM else ", self-help")
+            lines.append(f"    {source} --> {target}: {t.action} ({', '.join(t.sides)}{mode})")
+    recorded: list[tuple[str, dict[str, tuple[tuple[str, ...], str | None]]]] = [
+        ("record_merchant_reply", self_help.REPLY_MOVES),
+        ("record_platform_step", dict(self_help.PLATFORM_MOVES)),
+    ]
+    for action, table in recorded:
+        for step, (sources, to) in table.items():
+            for source in sources:
+                lines.append(f"    {source} --> {to or source}: {action} {step} (consumer, self-help)")
     lines.append("    fulfilling --> resolved: last remedy step")
     lines.append("    decided --> resolved: last remedy step")
     for end in ("resolved", "closed", "withdrawn"):

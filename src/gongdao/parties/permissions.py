@@ -41,7 +41,50 @@ def user_sides(user: Any, case: Case) -> set[str]:
         return sides
     if role == "admin":
         return {"platform", "admin"}
+    if role == "association_staff":
+        # Acting for a consumer who signed a power of attorney for this case (recorded on_behalf_of).
+        return {"consumer"} if _authorized(user, case) else set()
+    if role == "merchant_guest":
+        # A merchant's representative invited by a signed link: this case only, while it is valid.
+        return {"merchant"} if case.status != "draft" and _invited(user, case) else set()
     return set()
+
+
+def _authorized(user: Any, case: Case) -> bool:
+    from gongdao.parties.models import Authorization
+
+    return Authorization.objects.filter(staff=user, case=case, revoked_at__isnull=True).exists()
+
+
+def _invited(user: Any, case: Case) -> bool:
+    from django.utils import timezone
+
+    from gongdao.selfhelp.models import Invitation
+
+    return Invitation.objects.filter(
+        guest=user, case=case, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+
+
+def may_act_for(user: Any, consumer: Any) -> bool:
+    """May ``user`` declare purchases and file for ``consumer``: themselves, or association staff
+    holding a power of attorney from that consumer."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == consumer.pk:
+        return user.role == "consumer"
+    if user.role == "association_staff":
+        from gongdao.parties.models import Authorization
+
+        return Authorization.objects.filter(staff=user, consumer=consumer, revoked_at__isnull=True).exists()
+    return False
+
+
+def on_behalf_of(user: Any, case: Case) -> str:
+    """Whom a user acts for on a case ("" for themselves): association staff act for the consumer."""
+    if user is not None and getattr(user, "role", "") == "association_staff":
+        return case.consumer.public_id
+    return ""
 
 
 def sides(actor: Actor, case: Case) -> set[str]:
@@ -75,6 +118,20 @@ def visible_cases(user: Any) -> QuerySet:
         return qs.filter(mode="platform").exclude(status="draft")
     if user.role == "admin":
         return qs
+    if user.role == "association_staff":
+        return qs.filter(authorizations__staff=user, authorizations__revoked_at__isnull=True).distinct()
+    if user.role == "merchant_guest":
+        from django.utils import timezone
+
+        return (
+            qs.filter(
+                invitations__guest=user,
+                invitations__revoked_at__isnull=True,
+                invitations__expires_at__gt=timezone.now(),
+            )
+            .exclude(status="draft")
+            .distinct()
+        )
     return qs.none()
 
 
@@ -90,6 +147,11 @@ def visible_orders(user: Any) -> QuerySet:
         return qs.filter(shop_id=user.shop_id)
     if user.role in PLATFORM_ROLES:
         return qs
+    if user.role == "association_staff":
+        return qs.filter(
+            consumer__authorizations_given__staff=user,
+            consumer__authorizations_given__revoked_at__isnull=True,
+        ).distinct()
     return qs.none()
 
 
@@ -244,3 +306,23 @@ def visible_shops_of(actor: Actor) -> QuerySet:
     if user.role in MERCHANT_ROLES and user.shop_id:
         return qs.filter(pk=user.shop_id)
     return qs.none()
+
+
+# ---- the law advisor's panel on the case page (issue 8) -------------------------------------
+
+
+def sees_law_advice(sides_: set[str]) -> bool:
+    """The law panel (entitlements, the facts they rest on, the questionnaire) is for the consumer
+    and the platform's staff. Merchants do not get it: it is advice to the consumer against
+    them; they see the platform's rules, and the answers stay in the shared case record."""
+    return bool(sides_ & {"consumer", "agent", "platform"})
+
+
+def law_standing(sides_: set[str]) -> str:
+    """How this viewer's answers to the law questionnaire count: ``found`` for platform staff
+    (it overrides the consumer's claim), ``claimed`` for the consumer, "" for anyone else."""
+    if sides_ & {"agent", "platform"}:
+        return "found"
+    if "consumer" in sides_:
+        return "claimed"
+    return ""

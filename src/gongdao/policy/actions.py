@@ -67,7 +67,7 @@ def _check_schedule(
 
 
 def _check_free_slot(effective_at: datetime, exclude: PolicyVersion | None = None) -> None:
-    clash = PolicyVersion.objects.filter(effective_at=effective_at)
+    clash = PolicyVersion.objects.filter(profile="", effective_at=effective_at)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     other = clash.first()

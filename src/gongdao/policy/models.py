@@ -24,6 +24,10 @@ class PolicyVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     loaded_via = models.CharField(max_length=10, choices=LOADED_VIA, default="default")
     forced_reason = models.TextField(blank=True)
+    # A platform profile for self-help mode (document.PROFILES), registered when a self-help case
+    # is first filed under it; blank for the platform's own versions. A profile version is never
+    # "in force" for the platform: only self-help cases point at it.
+    profile = models.CharField(max_length=40, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-effective_at"]

@@ -25,7 +25,7 @@ log = logging.getLogger("gongdao.policy")
 
 def ensure_default() -> PolicyVersion:
     """The packaged default policy, registered once when no version exists yet."""
-    existing = PolicyVersion.objects.order_by("effective_at").first()
+    existing = PolicyVersion.objects.filter(profile="").order_by("effective_at").first()
     if existing:
         return existing
     doc = document.default()
@@ -42,14 +42,14 @@ def ensure_default() -> PolicyVersion:
 
 def in_force(at: datetime | None = None) -> PolicyVersion:
     at = at or timezone.now()
-    version = PolicyVersion.objects.filter(effective_at__lte=at).order_by("-effective_at").first()
+    version = PolicyVersion.objects.filter(profile="", effective_at__lte=at).order_by("-effective_at").first()
     return version or ensure_default()
 
 
 def scheduled(now: datetime | None = None) -> list[PolicyVersion]:
     """Versions published but not yet in force, the soonest first."""
     now = now or timezone.now()
-    return list(PolicyVersion.objects.filter(effective_at__gt=now).order_by("effective_at"))
+    return list(PolicyVersion.objects.filter(profile="", effective_at__gt=now).order_by("effective_at"))
 
 
 def get_version(label: str) -> PolicyVersion:
@@ -71,7 +71,9 @@ def history(now: datetime | None = None) -> list[VersionRow]:
     under it."""
     now = now or timezone.now()
     current = in_force(now)
-    rows = PolicyVersion.objects.annotate(case_count=Count("cases")).order_by("-effective_at")
+    rows = (
+        PolicyVersion.objects.filter(profile="").annotate(case_count=Count("cases")).order_by("-effective_at")
+    )
     return [VersionRow(v, state_of(v, now, current), v.case_count) for v in rows]
 
 
@@ -98,6 +100,25 @@ def profile(name: str) -> document.PolicyDocument:
         return document.profile(name)
     except KeyError:
         raise NotFound("profile_not_found", _("There is no platform profile %(name)s.") % {"name": name})
+
+
+def profile_version(name: str) -> PolicyVersion:
+    """The registered version of a platform profile, for a self-help case filed under it.
+
+    Registered on first use from the packaged document and immutable after, like any version:
+    a self-help case keeps the profile figures it was filed under even when a later release of
+    Gongdao ships new ones (they get a new ``[policy] version`` label)."""
+    doc = profile(name)
+    version, _created = PolicyVersion.objects.get_or_create(
+        version=doc.version,
+        defaults={
+            "document": doc.source,
+            "effective_at": datetime(2000, 1, 1, tzinfo=UTC),
+            "loaded_via": "default",
+            "profile": name,
+        },
+    )
+    return version
 
 
 def profiles() -> list[tuple[str, document.PolicyDocument]]:
