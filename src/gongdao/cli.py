@@ -35,7 +35,12 @@ def setup_django(data_dir: str | None = None) -> None:
 
 
 def migrate(verbose: bool = False) -> None:
+    from django.conf import settings
     from django.core.management import call_command
+
+    # The embedded database lives in the data dir: a first start creates it (never "unable to
+    # open database file" for a folder nobody made yet).
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
 
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
     from gongdao.policy.queries import ensure_default
@@ -101,7 +106,7 @@ def init(data_dir: str | None, admin_username: str, admin_password: str | None, 
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Web processes.")
 @click.option("--no-worker", is_flag=True, help="Do not run the deadline/outbox worker in this process.")
 def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
-    """Run the production server (gunicorn), with the worker in a thread unless --no-worker."""
+    """Run the production server (gunicorn), with the worker as a child process unless --no-worker."""
     setup_django()
     migrate()
     run_server(host, port, workers, with_worker=not no_worker)
