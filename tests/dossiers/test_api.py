@@ -7,14 +7,12 @@ import io
 import json
 from datetime import date
 
-import pytest
 from django.test import Client
 
 from gongdao.api import apikeys
 from gongdao.dossiers import verify
 
-pytestmark = pytest.mark.urls("tests.dossiers.api_urls")
-BASE = "/test-api/v1"
+BASE = "/api/v1"
 
 
 class Caller:
@@ -117,3 +115,18 @@ def test_referrals_flow_and_stage_4(world, disputed):
         == 409
     )
     assert [r["number"] for r in Caller(world.bob).get(base).json()] == [1]
+
+
+def test_the_real_api_mounts_the_outside_help_operations(client):
+    document = client.get(BASE + "/openapi.json").json()
+    paths = document["paths"]
+    assert {
+        "/api/v1/cases/{case_id}/dossiers/{target}",
+        "/api/v1/cases/{case_id}/dossiers/{target}/preview",
+        "/api/v1/cases/{case_id}/dossiers/{target}/draft",
+        "/api/v1/cases/{case_id}/referrals",
+        "/api/v1/cases/{case_id}/referrals/{number}/updates",
+    } <= set(paths)
+    download = paths["/api/v1/cases/{case_id}/dossiers/{target}"]["get"]
+    assert set(download["responses"]["200"]["content"]) == {"application/zip", "application/pdf"}
+    assert download["tags"] == ["outside help"]

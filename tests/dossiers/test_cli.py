@@ -84,3 +84,54 @@ def test_unknown_case_and_target_fail_in_one_line(world, disputed, tmp_path):
         run("dossier", disputed.public_id, "--target", "nowhere", "--out", str(tmp_path / "x.zip")).exit_code
         == 2
     )
+
+
+def _quiet_init(monkeypatch, settings, tmp_path):
+    """``gongdao init`` without its slow steps (the test database is migrated already)."""
+    import gongdao.cli
+    import gongdao.evidence.cli
+
+    settings.DATA_DIR = tmp_path / "data"
+    monkeypatch.setattr(gongdao.cli, "migrate", lambda verbose=False: None)
+    monkeypatch.setattr(gongdao.evidence.cli, "prepare_storage", lambda: None)
+
+
+def test_init_prepares_the_dossier_font_once(monkeypatch, settings, tmp_path, db):
+    from gongdao.dossiers import fonts
+
+    _quiet_init(monkeypatch, settings, tmp_path)
+    source = tmp_path / "NotoSansCJK-Regular.ttc"
+    source.write_bytes(b"font")
+    monkeypatch.setattr(fonts, "find", lambda: fonts.FontFile(source, 2))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built = []
+
+    def build(src, dest):
+        built.append(src)
+        dest.write_bytes(b"compact")
+        return dest
+
+    monkeypatch.setattr(fonts, "build_compact", build)
+    first = run("init")
+    assert first.exit_code == 0, first.output
+    assert built == [fonts.FontFile(source, 2)] and "building its compact copy" in first.output
+    assert fonts.compact_path(fonts.FontFile(source, 2)).exists()
+    again = run("init")
+    assert again.exit_code == 0 and len(built) == 1 and "built already" in again.output
+    assert run("init", "--skip-fonts").output.count("dossier font") == 0
+
+
+def test_init_without_a_chinese_font_says_how_to_install_one_and_carries_on(
+    monkeypatch, settings, tmp_path, db
+):
+    from gongdao.dossiers import fonts
+
+    _quiet_init(monkeypatch, settings, tmp_path)
+
+    def missing():
+        raise fonts.FontMissing(fonts.INSTALL_HINT)
+
+    monkeypatch.setattr(fonts, "find", missing)
+    result = CliRunner().invoke(main, ["init"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "fonts-noto-cjk" in result.stderr and "signing key:" in result.stdout

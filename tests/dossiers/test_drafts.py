@@ -34,10 +34,16 @@ def test_editing_the_facts_is_recorded_and_used(world, disputed):
 
 def test_answers_are_merged_validated_and_recorded(world, disputed):
     actions.save_draft(disputed, world.actor("alice"), "internet_court", answers={"delivery_city": "杭州"})
-    actions.save_draft(disputed, world.actor("alice"), "internet_court", answers={"fraud": True})
+    claim = actions.save_draft(disputed, world.actor("alice"), "internet_court", answers={"fraud": True})
     draft = DossierDraft.objects.get(case=disputed, target="internet_court")
-    assert draft.answers["delivery_city"] == "杭州" and draft.answers["fraud"] is True
+    assert draft.answers["delivery_city"] == "杭州" and draft.answers["fraud"] is None
     assert draft.event.payload["answers"] == draft.answers
+    # A law fact is the case's, not the dossier's: the consumer's claim, used by every dossier.
+    assert claim.type == "law_facts_recorded"
+    assert claim.payload == {"standing": "claimed", "facts": {"fraud": True}}
+    assert "赔偿金" in "".join(
+        item for b in queries.build(disputed, "12315").blocks for item in b.numbered + b.paragraphs
+    )
     seq = disputed.seq
     with pytest.raises(InvalidInput) as exc:
         actions.save_draft(

@@ -198,3 +198,25 @@ def _upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/zip")
+
+
+def test_the_case_page_shows_the_outside_help_section_to_those_who_may_export(
+    world, disputed, cases, as_user
+):
+    link = f"/cases/{disputed.public_id}/outside-help/"
+    alice = page(as_user("alice"), f"/cases/{disputed.public_id}/")
+    assert 'id="outside-help"' in alice and link in alice
+    agent = page(as_user("agnes"), f"/console/agent/cases/{disputed.public_id}/")
+    assert 'id="outside-help"' in agent and link in agent
+    assert 'id="outside-help"' not in page(as_user("bob"), f"/cases/{disputed.public_id}/")  # nothing filed
+    from gongdao.dossiers import actions
+
+    actions.record_referral(
+        disputed, world.actor("alice"), target="12315", filed_on=date.today(), reference="Z-77"
+    )
+    merchant = page(as_user("bob"), f"/cases/{disputed.public_id}/")
+    assert "Z-77" in merchant and link not in merchant  # the referral, not the dossiers
+    from tests.factories import OrderFactory
+
+    draft = cases.draft(order=OrderFactory(shop=world.shop, consumer=world.alice))
+    assert 'id="outside-help"' not in page(as_user("alice"), f"/cases/{draft.public_id}/")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("agent/cases/<str:case_id>/request-evidence/", agent.request_evidence, name="request_evidence"),
     path("agent/cases/<str:case_id>/act/<str:action>/", agent.act, name="agent_act"),
     path("agent/cases/<str:case_id>/decide/", agent.decide, name="decide"),
+    path("agent/cases/<str:case_id>/law/", agent.law_facts, name="law_facts"),
     # admin
     path("overview/", admin.overview, name="overview"),
     path("agents/", admin.agents, name="agents"),

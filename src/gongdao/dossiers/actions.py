@@ -1,7 +1,8 @@
 """The only code that writes dossier data. Each function is one transaction: claim the case,
 check who acts, append the case event, update the projection rows.
 
-* ``save_draft`` — the consumer edits a dossier's facts text or answers: event ``dossier_edited``.
+* ``save_draft`` — the consumer edits a dossier's facts text or answers: event ``dossier_edited``
+  (and ``law_facts_recorded`` for answers that are the case's law facts, via gongdao.law.actions).
 * ``record_referral`` / ``update_referral`` — the consumer records what they filed and how it
   went: events ``referral_recorded`` / ``referral_updated``. Once a referral is filed the case is
   in stage 4 (outside help), set in the same transaction, and the chain head is signed as at every
@@ -25,13 +26,16 @@ from gongdao.cases.actions import _claim_fresh, append_event, sign_head
 from gongdao.cases.actors import Actor
 from gongdao.cases.models import Case, CaseEvent
 from gongdao.dossiers import answers as answers_module
-from gongdao.dossiers import legal, queries, reminders
+from gongdao.dossiers import queries, reminders
 from gongdao.dossiers.models import DossierDraft, Referral, ReferralUpdate
 from gongdao.errors import InvalidInput, NotAllowed, NotFound
-from gongdao.law.facts import FactsError
+from gongdao.law import actions as law_actions
 from gongdao.parties import permissions
 from gongdao.parties.models import Profile
 
+# The case events this app writes (recorded outside the workflow table; every one has words in
+# web/labels.EVENTS and console/labels.EVENTS, and the narrative tells the filed ones).
+EVENT_TYPES = ("dossier_edited", "referral_recorded", "referral_updated")
 FACTS_LIMIT = 10_000
 REFERENCE_LIMIT = 100
 OUTCOME_LIMIT = 2000
@@ -87,7 +91,10 @@ def save_draft(
     now: datetime | None = None,
 ) -> CaseEvent | None:
     """Record the consumer's edit of a dossier (None: nothing changed). ``facts_text`` None keeps
-    the text, "" returns to the generated account; ``answers`` are merged into the saved ones."""
+    the text, "" returns to the generated account; ``answers`` are merged into the saved ones.
+    Answers that are law facts (fraud, losses, …) are the case's, not this dossier's: they are
+    recorded as the consumer's claims (``law_facts_recorded``) through gongdao.law.actions, so
+    the case page's panel and every dossier use the same facts; None withdraws a claim."""
     now = now or timezone.now()
     queries.check_target(target)
     _consumer_only(actor, case)
@@ -101,14 +108,23 @@ def save_draft(
                 _("Keep this under %(limit)d characters.") % {"limit": FACTS_LIMIT},
                 field="facts_text",
             )
+    given = dict(answers or {})
     merged = dict(draft.answers) if draft else {}
-    merged.update(answers or {})
+    merged.update(given)
     today = timezone.localtime(now).date()
     parsed = answers_module.parse(merged, today=today)
-    _check_dates(case, parsed, today)
-    stored = parsed.to_json()
+    claims = answers_module.law_claims(parsed)
+    law_event = law_actions.record_facts(
+        case,
+        actor,
+        {name: claims.get(name) for name in given if name in answers_module.LAW_FIELDS},
+        now=now,
+    )
+    stored = answers_module.without_law(parsed).to_json()
     if draft is not None and (draft.facts_text, draft.answers) == (text, stored):
-        return None
+        return law_event
+    if draft is None and not text and stored == answers_module.Answers().to_json():
+        return law_event  # only law facts were given: nothing of the dossier's own to record
     _claim(case)
     payload = {"target": target, "facts_text": text or None, "answers": stored}
     event = append_event(case, actor, "dossier_edited", payload, now=now)
@@ -119,16 +135,6 @@ def save_draft(
     )
     _save_case(case)
     return event
-
-
-def _check_dates(case: Case, parsed: answers_module.Answers, today: date) -> None:
-    try:
-        legal.law_facts(queries.case_record(case), parsed, today)
-    except FactsError as exc:
-        field = exc.field if exc.field in answers_module.FIELDS else "problem_found_on"
-        raise InvalidInput(
-            "invalid_date", _("This date does not fit the order: %(why)s") % {"why": exc.message}, field=field
-        )
 
 
 # ---- the complainant's details ------------------------------------------------------------

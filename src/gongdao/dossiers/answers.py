@@ -1,7 +1,10 @@
-"""What the consumer tells a dossier that the case record does not hold: claims the law advisor
-needs (fraud, unsafe food, losses, the kind of goods, when the problem was found), whether another
-body already took the dispute, and — for an internet court — the delivery city and the
-defendant's domicile. Everything here is marked in the document as the consumer's claim."""
+"""What the consumer tells a dossier that the case record does not hold: whether another body
+already took the dispute and — for an internet court — the delivery city and the defendant's
+domicile; and the claims the law advisor needs (fraud, unsafe food, losses, the kind of goods, when
+the problem was found). Those claims are the case's law facts (gongdao.law.casefacts): saving a
+dossier records them on the case (``law_facts_recorded``), and an ``Answers`` that carries one
+(``LAW_FIELDS`` not None) adds it as the consumer's claim for that dossier only. Everything the
+consumer says is marked in the document as their claim."""
 
 from __future__ import annotations
 
@@ -18,18 +21,29 @@ from gongdao.law.facts import CATEGORIES
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TEXT_LIMITS = {"delivery_city": 100, "defendant_domicile": 300}
 FLAGS = ("fraud", "food_unsafe", "label_flaw_only", "injury", "seller_knew", "other_body")
+# The answers that are law facts: None means "not said here" (the case's own facts apply).
+LAW_FIELDS = (
+    "problem_found_on",
+    "category",
+    "fraud",
+    "food_unsafe",
+    "label_flaw_only",
+    "injury",
+    "seller_knew",
+    "loss_fen",
+)
 
 
 @dataclass(frozen=True)
 class Answers:
     problem_found_on: date | None = None
-    category: str = "general"
-    fraud: bool = False
-    food_unsafe: bool = False
-    label_flaw_only: bool = False
-    injury: bool = False
-    seller_knew: bool = False
-    loss_fen: int = 0
+    category: str | None = None
+    fraud: bool | None = None
+    food_unsafe: bool | None = None
+    label_flaw_only: bool | None = None
+    injury: bool | None = None
+    seller_knew: bool | None = None
+    loss_fen: int | None = None
     other_body: bool = False  # a court, arbitration body or other body already took the dispute
     delivery_city: str = ""
     defendant_domicile: str = ""
@@ -41,6 +55,25 @@ class Answers:
 
 
 FIELDS = tuple(f.name for f in fields(Answers))
+
+
+def law_claims(answers: Answers) -> dict[str, Any]:
+    """The law facts these answers state, as the questionnaire's JSON values."""
+    out: dict[str, Any] = {}
+    for name in LAW_FIELDS:
+        value = getattr(answers, name)
+        if value is not None:
+            out[name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def without_law(answers: Answers) -> Answers:
+    """Only what belongs to the dossier itself (the law facts are the case's)."""
+    return Answers(
+        other_body=answers.other_body,
+        delivery_city=answers.delivery_city,
+        defendant_domicile=answers.defendant_domicile,
+    )
 
 
 def parse(data: Any, *, today: date | None = None) -> Answers:

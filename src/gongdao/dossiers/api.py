@@ -7,8 +7,8 @@
 * ``GET  /cases/{case_id}/referrals``, ``POST /cases/{case_id}/referrals`` — what was filed where.
 * ``POST /cases/{case_id}/referrals/{number}/updates`` — a new status, reference or outcome.
 
-Thin: parse, call dossiers.actions / queries / export, render. ``build_router()`` makes a fresh
-router (the module's ``router`` is one), so tests can mount their own.
+Thin: parse, call dossiers.actions / queries / export, render. Mounted on the API in
+gongdao/api/api.py; ``build_router()`` makes a fresh router (the module's ``router`` is one).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class SectionOut(Schema):
     numbered: list[str]
 
 
-class EvidenceOut(Schema):
+class DossierEvidenceOut(Schema):
     id: str
     kind: str
     description: str
@@ -120,7 +120,7 @@ class DossierOut(Schema):
     sections: list[SectionOut]
     facts_text: str
     facts_edited: bool
-    evidence: list[EvidenceOut]
+    evidence: list[DossierEvidenceOut]
     paste_fields: list[RowOut] = Field(description="12315 web form, field by field.")
     summary_title: str
     summary: str = Field(description="The masked public summary (media only).")

@@ -37,6 +37,8 @@ REQUIRED_PROFILE = {
 }
 REQUIRED_ANSWERS = {"internet_court": ("delivery_city", "defendant_domicile")}
 REPORT_ISSUES = ("counterfeit", "false_advertising")
+# The fact each claimed entitlement rests on (who asserted it is said in the document).
+CLAIM_FACTS = {"fraud_damages": "fraud", "food_damages": "food_unsafe", "injury_damages": "injury"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ class _Builder:
         self.masker = self._masker() if target == "media" else None
 
     # ---- shared parts --------------------------------------------------------------------
+
+    def asserted_by(self, fact: str) -> str:
+        """Who says so: the platform's finding takes precedence over the consumer's claim."""
+        return "平台核实认定" if self.assessment.source(fact) == "found" else "消费者主张"
 
     def _masker(self) -> masking.Masker:
         c, order = self.record.complainant, self.record.order
@@ -238,12 +244,11 @@ class _Builder:
             items.append(f"（商家已退款 {format_fen(self.record.refunded_fen)}，上述金额为尚未退还的部分）")
         extra = legal.statutory_extra(self.assessment)
         if extra is not None:
-            claim = (
-                "经营者存在欺诈行为" if extra.code == "fraud_damages" else "商品为不符合食品安全标准的食品"
-            )
+            fact = "fraud" if extra.code == "fraud_damages" else "food_unsafe"
+            claim = "经营者存在欺诈行为" if fact == "fraud" else "商品为不符合食品安全标准的食品"
             items.append(
                 f"依据{legal.cite(extra.basis)}，{verb}支付赔偿金 {format_fen(extra.amount_fen or 0)}"
-                f"（消费者主张：{claim}）"
+                f"（{self.asserted_by(fact)}：{claim}）"
             )
         if court:
             items.append("判令被告承担本案诉讼费用")
@@ -258,7 +263,8 @@ class _Builder:
                 continue
             if e.code in ("fraud_damages", "food_damages") and (chosen is None or e.code != chosen.code):
                 continue
-            prefix = "（基于消费者主张）" if e.code in claimed else ""
+            fact = CLAIM_FACTS.get(e.code, "")
+            prefix = f"（基于{self.asserted_by(fact)}）" if e.code in claimed else ""
             out.append(f"{prefix}{e.title.zh}：{e.explanation.zh}（{legal.cite(e.basis)}）")
         return out
 
@@ -296,8 +302,7 @@ class _Builder:
     def acceptance_limits(self) -> list[str]:
         rows = []
         limit = self.assessment.get("regulator_complaint_limit")
-        found = self.answers.problem_found_on
-        if found is None:
+        if self.assessment.source("problem_found_on") == "case":
             opened = china_date(self.record.opened_at)
             rows.append(
                 f"知道权益受损之日未填写，按在本平台发起维权之日（{day(opened) if opened else ''}）计算；若更早，请填写实际日期。"
@@ -403,8 +408,8 @@ class _Builder:
             conduct.append("涉嫌销售假冒商品。")
         if self.record.issue == "false_advertising":
             conduct.append("涉嫌虚假宣传或以误导性促销欺骗、误导消费者。")
-        if self.answers.fraud:
-            conduct.append("涉嫌欺诈消费者（消费者主张）。")
+        if self.assessment.facts is not None and self.assessment.facts.fraud:
+            conduct.append(f"涉嫌欺诈消费者（{self.asserted_by('fraud')}）。")
         if not conduct:
             conduct.append(f"涉嫌违反市场监督管理法律法规的行为：{words.ISSUES.get(self.record.issue, '')}。")
             self.warnings.append(

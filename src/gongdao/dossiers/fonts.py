@@ -10,7 +10,8 @@ past its 150 MB budget while it renders. So a *compact* copy — the same face c
 Latin, punctuation and every character of GBK (about 23,000 glyphs, half the memory) — is built
 once per machine in a separate process, into the user's cache folder, and used whenever a
 document's characters all lie in it; until it exists, or for a document with rarer characters,
-the full face is used. ``python -m gongdao.dossiers.fonts`` builds it in the foreground.
+the full face is used. ``python -m gongdao.dossiers.fonts`` builds it in the foreground, and so
+does ``gongdao init`` (``setup``) unless told ``--skip-fonts``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -223,6 +225,29 @@ def for_text(characters: set[str]) -> FontFile:
     with _building:
         _start_background_build(source, compact)
     return source
+
+
+def setup(say: Callable[[str], object] = print, warn: Callable[[str], object] = print) -> bool:
+    """Ready the font on this machine (``gongdao init`` calls it): find the installed face and
+    build the compact copy now, in the foreground, unless it is there already (what
+    ``python -m gongdao.dossiers.fonts`` does). False, having said how to install a font, when
+    there is none: dossiers then fail with the same message, everything else works."""
+    try:
+        source = find()
+    except FontMissing as exc:
+        warn(f"dossier font: {exc}")
+        return False
+    dest = compact_path(source)
+    if dest.exists():
+        say(f"dossier font: {source.path} (compact copy {dest} is built already)")
+        return True
+    say(f"dossier font: {source.path}; building its compact copy once for this machine (a minute or two)…")
+    started = time.perf_counter()
+    build_compact(source, dest)
+    say(
+        f"dossier font: {dest} ({dest.stat().st_size:,} bytes) built in {time.perf_counter() - started:.0f} s"
+    )
+    return True
 
 
 def main(argv: list[str]) -> int:

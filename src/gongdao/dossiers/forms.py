@@ -55,7 +55,9 @@ class AnswersForm(forms.Form):
         help_text=_("Time limits count from this day. Leave empty to use the day you opened the case."),
     )
     category = forms.ChoiceField(
-        label=_("What kind of goods?"), choices=[(c, words.CATEGORIES[c]) for c in CATEGORIES], required=False
+        label=_("What kind of goods?"),
+        choices=[("", "—"), *((c, words.CATEGORIES[c]) for c in CATEGORIES)],
+        required=False,
     )
     fraud = forms.BooleanField(
         label=_("I claim the seller knowingly deceived me (fraud)"),
@@ -96,16 +98,19 @@ class AnswersForm(forms.Form):
     )
 
     def answers(self) -> dict[str, Any]:
+        """The answers as the dossier's JSON. The law facts (date, kind, claims, losses) are the
+        case's: empty or unticked means "I do not claim it" (None withdraws an earlier claim)."""
         data = self.cleaned_data
         out: dict[str, Any] = {
             "problem_found_on": data["problem_found_on"].isoformat()
             if data.get("problem_found_on")
             else None,
-            "category": data.get("category") or "general",
-            "loss_fen": int(data["loss_fen"] * 100) if data.get("loss_fen") is not None else 0,
+            "category": data.get("category") or None,
+            "loss_fen": int(data["loss_fen"] * 100) if data.get("loss_fen") is not None else None,
+            "other_body": bool(data.get("other_body")),
         }
-        for name in ("fraud", "food_unsafe", "other_body"):
-            out[name] = bool(data.get(name))
+        for name in ("fraud", "food_unsafe"):
+            out[name] = True if data.get(name) else None
         for name in ("delivery_city", "defendant_domicile"):
             out[name] = data.get(name) or ""
         return out

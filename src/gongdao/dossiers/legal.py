@@ -1,6 +1,7 @@
-"""The law advisor's view of a case: facts derived from the order and the case record (dates,
-amounts, demands) plus what the consumer claims (fraud, unsafe food, losses, the kind of goods),
-the advisor's entitlements, and citations written the Chinese way (《法》第五十五条第一款).
+"""The law advisor's view of a case: its facts as gongdao.law.casefacts builds them for the case
+page (the order and the case record — dates, amounts, demands — and the questionnaire's claims and
+findings recorded on it), the advisor's entitlements, and citations written the Chinese way
+(《法》第五十五条第一款).
 
 Pure: no Django, no database.
 """
@@ -11,15 +12,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from gongdao.dossiers.answers import Answers
+from gongdao.dossiers.answers import Answers, law_claims
 from gongdao.dossiers.narrative import china_date
 from gongdao.dossiers.snapshot import CaseRecord
-from gongdao.law import advisor
+from gongdao.law import advisor, casefacts
 from gongdao.law.entitlement import Basis, Entitlement
-from gongdao.law.facts import Facts, FactsError, parse_facts
+from gongdao.law.facts import Facts
 from gongdao.policy.calendar import WorkingCalendar
 
-CONSUMER_DEMANDS = ("submit", "revise", "escalate", "appeal")
+CONSUMER_DEMANDS = casefacts.CONSUMER_DEMANDS
 _DIGITS = "零一二三四五六七八九"
 _ARTICLE = re.compile(r"^(\d+)(?:\((\d+)\))?$")
 
@@ -67,6 +68,7 @@ class Assessment:
     facts: Facts | None
     entitlements: tuple[Entitlement, ...]
     problem: str = ""  # why the advisor could not run (facts out of range)
+    case_facts: casefacts.CaseFacts | None = None  # every fact with where it came from
 
     def get(self, code: str) -> Entitlement | None:
         return next((e for e in self.entitlements if e.code == code), None)
@@ -75,57 +77,52 @@ class Assessment:
         found = self.get(code)
         return bool(found and found.eligible)
 
+    def source(self, name: str) -> str:
+        """Where a fact came from (gongdao.law.casefacts.SOURCES); "default" when unknown."""
+        return self.case_facts.source(name) if self.case_facts else "default"
+
 
 def demand_dates(record: CaseRecord) -> list[date]:
     """The days the consumer demanded something of the merchant or the platform."""
-    found = []
-    for event in record.events:
-        if event.type in CONSUMER_DEMANDS and event.actor_role == "consumer":
-            d = china_date(event.occurred_at)
-            if d:
-                found.append(d)
-    return sorted(found)
+    return casefacts.demand_dates(record.events)
+
+
+def case_facts(record: CaseRecord, answers: Answers, today: date) -> casefacts.CaseFacts:
+    """The case's law facts, as the case page's panel builds them (the order snapshot, the case,
+    its record and the questionnaire's answers on it), plus the claims these answers make."""
+    inputs = casefacts.CaseInputs(
+        issue=record.issue,
+        order=record.order,
+        lines=tuple(
+            casefacts.Line(line.unit_price_fen, line.quantity, line.paid_fen) for line in record.lines
+        ),
+        opened_on=china_date(record.opened_at) or today,
+        events=record.events,
+        today=today,
+    )
+    extra = [
+        casefacts.Statement(name, value, casefacts.CLAIMED, None)
+        for name, value in law_claims(answers).items()
+    ]
+    return casefacts.build(inputs, extra=extra, today=today)
 
 
 def law_facts(record: CaseRecord, answers: Answers, today: date) -> Facts:
     """Raises FactsError when the dates do not fit together (e.g. a problem found before the order)."""
-    lines = record.lines
-    order = record.order
-    ordered_on = china_date(order.get("ordered_at")) or china_date(record.opened_at)
-    demands = demand_dates(record)
-    data = {
-        "category": answers.category,
-        "issue": record.issue,
-        "unit_price_fen": max((line.unit_price_fen for line in lines), default=0),
-        "quantity": max(1, sum(line.quantity for line in lines)),
-        "paid_fen": sum(line.paid_fen for line in lines),
-        "ordered_on": ordered_on.isoformat() if ordered_on else None,
-        "problem_found_on": (answers.problem_found_on or china_date(record.opened_at) or today).isoformat(),
-        "today": today.isoformat(),
-        "requested_on": (demands[0] if demands else today).isoformat(),
-        "last_demand_on": demands[-1].isoformat() if demands else None,
-        "loss_fen": answers.loss_fen,
-        "fraud": answers.fraud,
-        "food_unsafe": answers.food_unsafe,
-        "label_flaw_only": answers.label_flaw_only,
-        "injury": answers.injury,
-        "seller_knew": answers.seller_knew,
-        "invoice_requested": record.issue == "invoice_refused",
-    }
-    paid_on, signed_on = china_date(order.get("paid_at")), china_date(order.get("signed_at"))
-    if paid_on:
-        data["paid_on"] = paid_on.isoformat()
-    if signed_on:
-        data["signed_on"] = signed_on.isoformat()
-    return parse_facts(data)
+    found = case_facts(record, answers, today)
+    if found.parsed is None:
+        assert found.error is not None
+        raise found.error
+    return found.parsed
 
 
 def assess(record: CaseRecord, answers: Answers, today: date, calendar: WorkingCalendar) -> Assessment:
-    try:
-        facts = law_facts(record, answers, today)
-    except FactsError as exc:
-        return Assessment(None, (), problem=f"{exc.field}: {exc.message}")
-    return Assessment(facts, tuple(advisor.assess(facts, calendar)))
+    found = case_facts(record, answers, today)
+    if found.parsed is None:
+        exc = found.error
+        problem = f"{exc.field}: {exc.message}" if exc else "facts"
+        return Assessment(None, (), problem=problem, case_facts=found)
+    return Assessment(found.parsed, tuple(advisor.assess(found.parsed, calendar)), case_facts=found)
 
 
 def statutory_extra(assessment: Assessment) -> Entitlement | None:

@@ -322,8 +322,82 @@ class Narrator:
         on = date.fromisoformat(p["occurred_on"]) if p.get("occurred_on") else china_date(event.occurred_at)
         self.add(on, text, f"事件#{event.seq}", order=event.seq)
 
+    def on_law_facts_recorded(self, event: Event, p: dict[str, Any]) -> None:
+        parts = [
+            self.law_fact(name, value)
+            for name, value in sorted((p.get("facts") or {}).items())
+            if name in words.LAW_FACTS
+        ]
+        if parts:
+            who = "平台核实认定" if p.get("standing") == "found" else "消费者主张"
+            self._add_event(event, f"{who}：{'；'.join(parts)}")
+
+    @staticmethod
+    def law_fact(name: str, value: Any) -> str:
+        label = words.LAW_FACTS[name]
+        if value is None:
+            return f"撤回关于“{label}”的陈述"
+        if isinstance(value, bool):
+            return f"{label}：{'是' if value else '否'}"
+        if name == "loss_fen":
+            return f"{label} {format_fen(int(value))}"
+        if name == "problem_found_on":
+            return f"{label}为{day(date.fromisoformat(value))}"
+        names = words.CATEGORIES if name == "category" else words.RESPONDENT_ROLES
+        return f"{label}：{names.get(value, value)}"
+
+    # ---- self-help mode: steps of outside parties, as the consumer recorded them ----------
+
+    def _recorded(self, p: dict[str, Any]) -> str:
+        """Where a recorded outside step came from: the consumer's record, the channel, the proof."""
+        parts = ["据消费者记录"]
+        channel = p.get("channel")
+        if channel and channel != "other":
+            parts.append(f"沟通方式：{words.CHANNELS.get(channel, channel)}")
+        if p.get("evidence"):
+            parts.append("证据 " + "、".join(self.code(item) for item in p["evidence"]))
+        return "（" + "；".join(parts) + "）"
+
+    def on_record_merchant_reply(self, event: Event, p: dict[str, Any]) -> None:
+        reply, remedy = p.get("reply", ""), p.get("remedy", "")
+        note = f"，商家表示：{self.quote(p['note'])}" if p.get("note") and reply != "refused" else ""
+        if reply == "accepted":
+            text = f"商家同意消费者的请求（{words.REMEDIES.get(remedy, remedy)}{self.amount_text(remedy, p.get('amounts'))}）"
+        elif reply == "offered":
+            text = f"商家提出解决方案：{words.REMEDIES.get(remedy, remedy)}{self.amount_text(remedy, p.get('amounts'))}"
+        elif reply == "refused":
+            text = f"商家拒绝消费者的请求，理由：{self.quote(p.get('note'))}"
+        elif reply == "no_answer":
+            text = "商家未答复消费者的请求"
+        else:
+            received = p.get("amount_fen")
+            text = "商家已履行约定" + (f"，消费者收到 {format_fen(int(received))}" if received else "")
+        self._add_event(event, text + note + self._recorded(p))
+
+    def on_record_platform_step(self, event: Event, p: dict[str, Any]) -> None:
+        platform = _platform_words(p.get("platform", ""))
+        step, reference = p.get("step", ""), p.get("reference", "")
+        ref = f"（编号 {self.code(reference)}）" if reference else ""
+        outcome = words.OUTCOMES.get(p.get("outcome", ""), p.get("outcome", ""))
+        if step == "applied":
+            text = f"消费者向{platform}申请平台介入{ref}"
+        elif step == "decided":
+            text = f"{platform}作出处理决定{ref}：{outcome}"
+        elif step == "appealed":
+            text = f"消费者对{platform}的处理决定提出申诉{ref}"
+        else:
+            text = f"{platform}作出申诉复核决定{ref}：{outcome}"
+        if p.get("note"):
+            text += f"，说明：{self.quote(p['note'])}"
+        self._add_event(event, text + self._recorded(p))
+
     def _add_event(self, event: Event, text: str) -> None:
         self.add(china_date(event.occurred_at), text, f"事件#{event.seq}", order=event.seq)
+
+
+def _platform_words(profile: str) -> str:
+    name = words.platform_name(profile)
+    return f"{name}平台" if name else "购物平台"
 
 
 def narrate(

@@ -16,7 +16,7 @@ from gongdao import codes, ids
 from gongdao.cases.actors import Actor
 from gongdao.cases.models import Case
 from gongdao.dossiers import answers as answers_module
-from gongdao.dossiers import content, regulations, snapshot
+from gongdao.dossiers import content, regulations, snapshot, words
 from gongdao.dossiers.models import DossierDraft, Referral
 from gongdao.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from gongdao.evidence.models import EvidenceItem
@@ -88,7 +88,7 @@ def _respondent(case: Case) -> snapshot.Respondent:
             region=party.region,
             address=party.address,
             credit_code=party.credit_code,
-            platform=party.platform,
+            platform=words.platform_name(party.platform),
             store_url=party.store_url,
             contact=party.contact,
         )

@@ -28,6 +28,8 @@ from gongdao.cases.models import Case
 from gongdao.dossiers import actions, content, export, fonts, labels, queries, verify
 from gongdao.dossiers.forms import PROFILE_FIELDS, AnswersForm, DetailsForm, ReferralForm, ReferralUpdateForm
 from gongdao.errors import DomainError, Forbidden, NotAllowed, NotFound
+from gongdao.law import casefacts
+from gongdao.law import queries as law_queries
 
 ANSWER_FIELDS = {
     "12315": ("problem_found_on", "category", "fraud", "food_unsafe", "loss_fen", "other_body"),
@@ -241,6 +243,7 @@ def _target_context(request: HttpRequest, case: Case, target: str, **extra: Any)
         wanted=wanted or PROFILE_FIELDS[:3], initial={n: getattr(profile, n, "") for n in PROFILE_FIELDS}
     )
     initial = {k: v for k, v in saved.items() if v not in (None, "")}
+    initial.update(law_queries.case_facts(case).current(casefacts.CLAIMED))  # the case's law facts
     if initial.get("loss_fen"):
         initial["loss_fen"] = f"{initial['loss_fen'] // 100}.{initial['loss_fen'] % 100:02d}"
     initial["facts_text"] = dossier.facts_text

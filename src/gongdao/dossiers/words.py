@@ -114,6 +114,23 @@ CATEGORIES = {
     "sanbao_durable": "三包耐用商品",
 }
 
+# The law advisor's questionnaire (gongdao.law.casefacts.QUESTIONS), as the account names them.
+LAW_FACTS = {
+    "category": "商品类别",
+    "problem_found_on": "发现问题之日",
+    "fraud": "经营者存在欺诈",
+    "food_unsafe": "食品不符合食品安全标准",
+    "label_flaw_only": "仅为不影响质量安全且不误导的标签、说明书瑕疵",
+    "injury": "造成死亡或健康严重损害",
+    "seller_knew": "销售者明知缺陷或食品不安全",
+    "loss_fen": "其他可证明的损失",
+    "intact": "商品完好（仅拆封查验）",
+    "non_returnable_confirmed": "购买时已确认不适用七日无理由退货",
+    "invoice_requested": "已要求开具发票",
+    "respondent_role": "经营者身份",
+}
+RESPONDENT_ROLES = {"seller": "销售者", "producer": "生产者"}
+
 STEPS = {
     "ship_return": "消费者寄回商品",
     "confirm_return": "商家确认收到退货",
@@ -128,3 +145,22 @@ RETURN_PROBLEMS = {
     "missing_items": "退回商品缺件",
     "other": "其他问题",
 }
+# Self-help mode: how a step with an outside party came about (selfhelp.effects.CHANNELS).
+CHANNELS = {
+    "platform_chat": "平台客服/聊天",
+    "phone": "电话",
+    "email": "电子邮件",
+    "sms": "短信",
+    "in_person": "当面",
+    "letter": "信函",
+    "other": "其他方式",
+}
+
+
+def platform_name(profile: str) -> str:
+    """An outside platform (a policy profile) as a Chinese document names it: "taobao" → "淘宝";
+    "" for "other" or none (policy.document.PROFILES titles end with the Chinese name)."""
+    from gongdao.policy.document import PROFILES
+
+    title = PROFILES.get(profile, "")
+    return title.rsplit(" ", 1)[-1] if title and profile != "other" else ""

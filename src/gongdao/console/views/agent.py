@@ -32,6 +32,7 @@ from gongdao.console.views.common import (
 from gongdao.errors import DomainError
 from gongdao.parties import permissions
 from gongdao.policy import queries as policy_queries
+from gongdao.web import lawpanel
 
 agent_only = gate(permissions.is_agent)
 
@@ -192,6 +193,12 @@ def _review_page(
         else [],
         "rules": {r.id: r for r in queries.rule_options(policy)},
         "now": timezone.now(),
+        "law": lawpanel.panel(
+            request,
+            case,
+            form=bound_form if bound_name == "law" else None,
+            post_url=reverse("console:law_facts", args=[case.public_id]),
+        ),
     }
     context["error_forms"] = [
         f
@@ -199,6 +206,7 @@ def _review_page(
             context["note_form"],
             context["request_form"],
             context["decision_form"],
+            bound_form if bound_name == "law" else None,
             *(o["form"] for o in others),
         )
         if f is not None
@@ -225,6 +233,17 @@ def note(request: HttpRequest, case_id: str) -> HttpResponse:
         return _review_page(request, case, bound=("note", form), status=exc.status)
     messages.success(request, _("The note was added. Only platform staff see it."))
     return redirect("console:review", case_id=case.public_id)
+
+
+@agent_only
+@require_POST
+def law_facts(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The agent's answers to the law questionnaire: recorded as the platform's findings."""
+    case = case_or_404(request, case_id)
+    form = lawpanel.LawFactsForm(request.POST)
+    if not lawpanel.save(request, case, form):
+        return _review_page(request, case, bound=("law", form), status=422)
+    return redirect(reverse("console:review", args=[case.public_id]) + "#law")
 
 
 def _perform_form(
