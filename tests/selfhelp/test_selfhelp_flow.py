@@ -178,3 +178,69 @@ def test_platform_agents_and_merchants_do_not_see_self_help_cases(world: Any, dr
         with pytest.raises(NotFound):
             perform(draft, "record_merchant_reply", world.actor(name), now=NOW, reply="no_answer")
     assert draft in visible_cases(world.ada)
+
+
+def test_a_declared_order_needs_its_record_on_file_and_evidence_stays_open_after_a_decision(
+    world: Any, draft: Any
+) -> None:
+    from gongdao.evidence.queries import checklist, missing_required_kinds
+
+    policy = policy_queries.parsed(draft.policy)
+    assert "order_record" in missing_required_kinds(draft, policy)  # not "recorded automatically"
+    assert not next(row for row in checklist(draft, policy) if row["kind"] == "order_record")["present"]
+    alice = world.actor("alice")
+    attach(draft, alice)
+    assert "order_record" not in missing_required_kinds(draft, policy)
+    perform(draft, "submit", alice, now=NOW)
+    perform(draft, "record_platform_step", alice, now=NOW, step="applied")
+    perform(draft, "record_platform_step", alice, now=NOW, step="decided", outcome="merchant_upheld")
+    # the outside platform decided; the consumer keeps building the file for outside help
+    later = attach(draft, alice, kind="test_report", seed=9)
+    assert later.case_id == draft.pk
+
+
+def test_the_dossier_names_the_outside_shop_and_its_platform_in_chinese(world: Any, draft: Any) -> None:
+    from gongdao.dossiers.queries import case_record
+
+    respondent = case_record(draft).respondent
+    assert (respondent.name, respondent.platform) == ("优品数码专营店", "淘宝")
+    assert respondent.credit_code == "91330106MA2KXXXX0Q"
+
+
+def test_the_dossier_tells_the_recorded_outside_steps_as_the_consumers_record(world: Any, draft: Any) -> None:
+    from gongdao.dossiers.narrative import narrate
+    from gongdao.dossiers.queries import case_record
+
+    alice = world.actor("alice")
+    attach(draft, alice)
+    perform(draft, "submit", alice, now=NOW, channel="phone", occurred_at="2026-11-18")
+    shot = attach(draft, alice, kind="chat_record", seed=2)
+    perform(
+        draft,
+        "record_merchant_reply",
+        alice,
+        now=NOW,
+        reply="refused",
+        note="已过七天不退",
+        channel="platform_chat",
+        occurred_at="2026-11-19",
+        evidence=[shot.public_id],
+    )
+    perform(
+        draft,
+        "record_platform_step",
+        alice,
+        now=NOW,
+        step="applied",
+        reference="TB-1",
+        occurred_at="2026-11-19",
+    )
+    perform(draft, "record_platform_step", alice, now=NOW, step="decided", outcome="merchant_upheld")
+    text = "\n".join(f"{s.on.isoformat()} {s.text}" for s in narrate(case_record(draft)))
+    assert (
+        "2026-11-19 商家拒绝消费者的请求，理由：“已过七天不退”（据消费者记录；沟通方式：平台客服/聊天；证据 "
+        + shot.public_id
+        in text
+    )
+    assert "2026-11-19 消费者向淘宝平台申请平台介入（编号 TB-1）" in text
+    assert "淘宝平台作出处理决定：" in text

@@ -34,6 +34,8 @@ def test_pages_stay_under_100_kb_of_our_css_and_js(world, as_user, cases, client
         f"/file/{case.public_id}/request/",
         f"/file/{case.public_id}/check/",
         "/account/",
+        "/complain/",
+        "/complain/declare/",
     ]
     for url in urls:
         html = alice.get(url).content.decode()

@@ -62,6 +62,10 @@ ACTIONS = {
     "alert": _("Senior agents alerted"),
     "rate": _("Rated"),
     "withdraw_evidence": _("Evidence withdrawn"),
+    # self-help mode (the consumer records outside steps; the consoles only ever read them)
+    "record_merchant_reply": _("Merchant's answer recorded"),
+    "record_platform_step": _("Platform's step recorded"),
+    "note_overdue": _("A date of the platform's rules passed"),
 }
 
 # How the timeline names what happened (event types, past tense; ACTIONS above name the buttons).
@@ -86,6 +90,11 @@ EVENTS = {
     "sla_alert": _("Senior agents alerted"),
     "evidence_added": _("Evidence added"),
     "evidence_withdrawn": _("Evidence withdrawn"),
+    "law_facts_recorded": _("Facts for the law advisor recorded"),
+    "dossier_edited": _("Outside-help dossier edited"),
+    "referral_recorded": _("Referral to an outside body recorded"),
+    "referral_updated": _("Referral updated"),
+    "deadline.passed": _("A date of the platform's rules passed"),
 }
 
 # The problems a shop may report when the returned goods arrive (cases/effects.report_return_problem).

@@ -34,7 +34,9 @@ def present_kinds(case: Any) -> set[str]:
     kinds = set(
         EvidenceItem.objects.filter(case=case, withdrawn_at__isnull=True).values_list("kind", flat=True)
     )
-    return kinds | set(AUTOMATIC_KINDS)
+    # A platform order is frozen into the case at filing; a purchase declared in self-help mode
+    # is only the consumer's word until its screenshot or export is on file.
+    return kinds if case.mode == "self_help" else kinds | set(AUTOMATIC_KINDS)
 
 
 def missing_required_kinds(case: Any, policy: Any) -> list[str]:
@@ -86,7 +88,9 @@ def adding_side(actor: Actor, case: Any) -> str:
         if side != "consumer":
             raise NotAllowed("not_filed", _("The consumer has not filed this case yet."))
         return side
-    if side == "platform" or case.status not in ON_REQUEST_ONLY:
+    # The evidence window after review is the platform's own process; in self-help mode the
+    # outside platform's steps are only recorded here, so the consumer may keep adding evidence.
+    if side == "platform" or case.status not in ON_REQUEST_ONLY or case.mode == "self_help":
         return side
     if case.evidence_requested_from in (side, "both"):
         return side

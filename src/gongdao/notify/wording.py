@@ -25,6 +25,31 @@ DEADLINE_LABELS = {
     "rating_window": _("Rating the case"),
 }
 
+# The dates the regulations set for a referral to an outside body (dossiers/regulations.KINDS):
+# reminders of them are ``deadline.reminder`` notices like the workflow's.
+OUTSIDE_DEADLINE_LABELS = {
+    "referral_acceptance": _("The body's decision to accept your complaint"),
+    "referral_mediation": _("The end of mediation"),
+    "referral_decision": _("The regulator's decision whether to open a case"),
+    "referral_notice": _("Being told of the regulator's decision"),
+}
+OUTSIDE_DEADLINE_TODO = {
+    "referral_acceptance": _(
+        "If you have heard nothing by then, ask the body (12315: 12315 or the local office) whether your "
+        "complaint was accepted, and record the answer on the case."
+    ),
+    "referral_mediation": _(
+        "If mediation has not ended by then, ask the body how it stands, and record the outcome on the case."
+    ),
+    "referral_decision": _(
+        "If you have heard nothing by then, ask the regulator whether it opened a case; it may extend the "
+        "time by 15 working days."
+    ),
+    "referral_notice": _(
+        "If you have not been told by then, ask the regulator for its decision, and record it on the case."
+    ),
+}
+
 # What happened, by workflow action (the event's payload names it).
 HAPPENED = {
     "submit": _("The consumer filed a complaint and asks the merchant for a remedy."),
@@ -56,6 +81,12 @@ HAPPENED = {
     "close": _("The case closed."),
     "alert": _("A platform step is overdue."),
     "rate": _("The consumer rated how the case was handled."),
+    # self-help mode: steps taken outside Gongdao, recorded by the consumer
+    "record_merchant_reply": _("The consumer recorded the merchant's answer."),
+    "record_platform_step": _("The consumer recorded a step the platform took."),
+    "note_overdue": _(
+        "A date set by the platform's rules has passed; Gongdao does not act for the merchant or the platform."
+    ),
 }
 
 # The same, when the system took the action because a deadline ran out.
@@ -145,8 +176,32 @@ WHO = {
     "consumer": _("The consumer"),
     "merchant_staff": _("The merchant"),
     "merchant_admin": _("The merchant"),
+    "merchant_guest": _("The merchant"),  # invited by link to a self-help case
+    "association_staff": _("The consumer association acting for the consumer"),
     "agent": _("The platform agent"),
     "senior_agent": _("The platform agent"),
     "admin": _("The platform"),
     "api_key": _("The platform"),
+}
+
+# A webhook endpoint was disabled (api/webhooks.py): told to its owners, about their account
+# rather than a case. The notice's data: endpoint, url, cause ("failing": every delivery failed
+# for a day; "owner": switched off by hand), failing_since, disabled_at.
+WEBHOOK_DISABLED_TITLE = _("Webhook endpoint %(endpoint)s is disabled")
+WEBHOOK_DISABLED_HAPPENED = {
+    "failing": _(
+        "Every delivery to %(url)s has failed since %(since)s, so Gongdao stopped delivering to it "
+        "at %(when)s. Events since then are not sent."
+    ),
+    "owner": _("Deliveries to %(url)s were switched off at %(when)s. Events since then are not sent."),
+}
+WEBHOOK_DISABLED_TODO = {
+    "failing": _(
+        "Fix the receiving server, then enable the endpoint again (POST /api/v1/webhooks/%(endpoint)s/enable "
+        "or the admin) and send the deliveries you missed again (redeliver)."
+    ),
+    "owner": _(
+        "Nothing is needed unless you want events again: then enable the endpoint "
+        "(POST /api/v1/webhooks/%(endpoint)s/enable or the admin)."
+    ),
 }

@@ -25,7 +25,7 @@ from gongdao.errors import Conflict, DomainError, NotFound
 from gongdao.parties import permissions
 from gongdao.parties.models import User
 from gongdao.policy import queries as policy_queries
-from gongdao.web import actionforms, evidence_ui, labels
+from gongdao.web import actionforms, evidence_ui, labels, lawpanel, selfhelp_panel
 from gongdao.web.templatetags.gongdao import seller
 
 HIDDEN_ACTIONS = ("close", "alert")  # only the worker takes these
@@ -61,7 +61,7 @@ def _conditions(case: Case, actor: Actor, sides: set[str], allowed: list[str], p
     for action in CONDITIONS_SHOWN:
         if action in allowed:
             continue
-        transition = workflow.find(action, case.status)
+        transition = workflow.find(action, case.status, case.mode)
         if transition is None or transition.guard is None:
             continue
         mine = sides & set(transition.sides)
@@ -126,6 +126,7 @@ def case_context(
     posted: dict[str, str] | None = None,
     field_errors: dict[str, Any] | None = None,
     error_summary: list[dict[str, Any]] | None = None,
+    law_form: Any = None,
 ) -> dict[str, Any]:
     actor = of_user(request.user)
     sides = permissions.sides(actor, case)
@@ -144,12 +145,14 @@ def case_context(
     for action in allowed:
         if case.status == "draft" and action == "submit":
             continue
+        if case.mode == "self_help" and action in selfhelp_panel.PANEL_ACTIONS:
+            continue  # the self-help panel has their forms
         mine = failed == action
         forms.append(
             {
                 "action": action,
                 "label": labels.ACTIONS.get(action, action),
-                "explain": _explain(action, case.status),
+                "explain": _explain(action, case.status, case.mode),
                 "fields": actionforms.build_fields(
                     action,
                     case,
@@ -172,7 +175,7 @@ def case_context(
         if item.event_id:
             items_by_event.setdefault(item.event_id, []).append(item)
     your_move = queries.is_your_move(case, sides)
-    can_message = bool(sides & actions.MESSAGE_SIDES) and case.status != "draft"
+    can_message = actions.may_message(sides, case)
     return {
         "case": case,
         "sides": sides,
@@ -199,6 +202,8 @@ def case_context(
         "message_error": (field_errors or {}).get("text", "") if failed == "message" else "",
         "error_summary": error_summary or [],
         "filing_url": _filing_url(case) if case.status == "draft" and "consumer" in sides else "",
+        "law": lawpanel.panel(request, case, form=law_form),
+        "selfhelp": selfhelp_panel.panel(request, case),
     }
 
 
@@ -217,8 +222,8 @@ def _stage_state(number: int, case: Case) -> str:
     return "todo"
 
 
-def _explain(action: str, status: str) -> str:
-    transition = workflow.find(action, status)
+def _explain(action: str, status: str, mode: str | None = None) -> str:
+    transition = workflow.find(action, status, mode)
     return str(transition.explain) if transition else ""
 
 

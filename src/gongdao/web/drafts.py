@@ -52,7 +52,7 @@ def start(order: Any, actor: Actor, issue: str, *, now: datetime | None = None) 
     """Open the draft case for this order with the first remedy the policy allows for the issue."""
     if issue not in codes.ISSUE_TYPES:
         raise InvalidInput("invalid_issue", _("Choose what went wrong."), field="issue")
-    policy = policy_queries.parsed(policy_queries.in_force(now))
+    policy = policy_queries.parsed(_policy_version(order, now))
     remedy = policy.remedies_for(issue)[0]
     lines = default_lines(order, remedy)
     if not lines:
@@ -62,6 +62,15 @@ def start(order: Any, actor: Actor, issue: str, *, now: datetime | None = None) 
             field="issue",
         )
     return actions.open_case(order, actor, issue=issue, remedy=remedy, lines=lines, now=now)
+
+
+def _policy_version(order: Any, now: datetime | None) -> Any:
+    """The rules the case will be filed under: a declared purchase's platform profile
+    (self-help mode), else the platform's policy in force (as cases.filing.create decides)."""
+    if order.source == "declared":
+        platform = order.outside_shop.platform if order.outside_shop_id else ""
+        return policy_queries.profile_version(platform or "other")
+    return policy_queries.in_force(now)
 
 
 def _lock(case: Case) -> None:

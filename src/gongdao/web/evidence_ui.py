@@ -53,10 +53,21 @@ def checklist_rows(case: Any, policy: Any | None = None) -> list[dict[str, Any]]
     rows = evidence_queries.checklist(case, policy)
     snapshot = case.order_snapshot or {}
     tracking = (snapshot.get("logistics") or {}).get("tracking_number") or ""
+    # A declared purchase (self-help mode) is the consumer's word until the order's own record
+    # (a screenshot or an export) is uploaded: nothing counts as recorded automatically.
+    self_help = getattr(case, "mode", "") == "self_help"
+    on_file = (
+        set(case.evidence.filter(withdrawn_at__isnull=True).values_list("kind", flat=True))
+        if self_help
+        else set()
+    )
     for row in rows:
         row["label"] = codes.EVIDENCE_KINDS[row["kind"]]
         row["advice"] = labels.EVIDENCE_ADVICE[row["kind"]]
-        row["automatic"] = row["kind"] in evidence_queries.AUTOMATIC_KINDS
+        row["automatic"] = row["kind"] in evidence_queries.AUTOMATIC_KINDS and not self_help
+        if self_help:
+            row["present"] = row["kind"] in on_file
+            row["advice"] = labels.SELF_HELP_EVIDENCE_ADVICE.get(row["kind"], row["advice"])
         if row["kind"] == "logistics_record" and tracking and not row["present"]:
             row["captured"] = tracking
         row["state"] = "done" if row["present"] else ("todo" if row["required"] else "optional")

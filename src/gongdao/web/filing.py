@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +26,8 @@ from gongdao.money import parse_yuan
 from gongdao.orders.queries import refundable
 from gongdao.parties import permissions
 from gongdao.policy import queries as policy_queries
-from gongdao.web import drafts, errors, evidence_ui, labels
+from gongdao.selfhelp.effects import CHANNELS
+from gongdao.web import drafts, errors, evidence_ui, labels, selfhelp_panel, selfhelp_views
 from gongdao.web.casepage import get_case_or_404
 from gongdao.web.forms import IssueForm
 
@@ -339,22 +341,27 @@ def check(request: HttpRequest, case_id: str) -> HttpResponse:
     assert case is not None
     error_summary: list[dict[str, Any]] = []
     missing_error = ""
+    asked_errors: dict[str, Any] = {}
+    status = 200
+    self_help = case.mode == "self_help"
     if request.method == "POST":
         try:
-            actions.perform(case, "submit", of_user(request.user), expected_version=_version(request))
+            # Self-help: filing records that the consumer asked the merchant (when, how).
+            data = selfhelp_views.parse_step("submit", request.POST, []) if self_help else {}
+            actions.perform(case, "submit", of_user(request.user), expected_version=_version(request), **data)
         except DomainError as exc:
             case = get_case_or_404(request, case_id)
-            missing_error = exc.message
-            error_summary = [{"href": "#answer-evidence", "text": exc.message}]
+            status = exc.status
+            name = selfhelp_panel.field_name(exc.field, []) if self_help else ""
+            if name in ("occurred_on", "occurred_time", "channel"):
+                asked_errors[name] = exc.message
+                error_summary = [{"href": f"#submit-{name}", "text": exc.message}]
+            else:
+                missing_error = exc.message
+                error_summary = [{"href": "#answer-evidence", "text": exc.message}]
         else:
             case.refresh_from_db()
-            messages.success(
-                request,
-                _("Your case is filed. The merchant has until %(time)s to answer.")
-                % {"time": local_time(case.due_at)}
-                if case.due_at
-                else _("Your case is filed."),
-            )
+            messages.success(request, _filed_message(case))
             return redirect("web:case", case_id=case.public_id)
     rows = evidence_ui.checklist_rows(case)
     items = evidence_ui.case_evidence(case, of_user(request.user), {"consumer"})["items"]
@@ -370,9 +377,42 @@ def check(request: HttpRequest, case_id: str) -> HttpResponse:
             "change_urls": {
                 step: _step_url(step, case) + "?change=1" for step in ("issue", "upload", "request")
             },
+            "self_help": self_help,
+            "asked": _asked_form(request, asked_errors) if self_help else None,
         }
     )
-    return render(request, "gongdao/filing/check.html", context, status=409 if error_summary else 200)
+    return render(request, "gongdao/filing/check.html", context, status=status)
+
+
+def _filed_message(case: Case) -> str:
+    if case.mode == "self_help":
+        return (
+            _(
+                "Your request to the merchant is on record. Under the platform's rules they should answer by %(time)s."
+            )
+            % {"time": local_time(case.due_at)}
+            if case.due_at
+            else _("Your request to the merchant is on record.")
+        )
+    return (
+        _("Your case is filed. The merchant has until %(time)s to answer.")
+        % {"time": local_time(case.due_at)}
+        if case.due_at
+        else _("Your case is filed.")
+    )
+
+
+def _asked_form(request: HttpRequest, errors: dict[str, Any]) -> dict[str, Any]:
+    """The "I asked the merchant" fields of a self-help case's last step."""
+    posted = request.POST if request.method == "POST" else None
+    today = f"{timezone.localtime(timezone.now()):%Y-%m-%d}"
+    return {
+        "occurred_on": posted.get("occurred_on", today) if posted is not None else today,
+        "occurred_time": posted.get("occurred_time", "") if posted is not None else "",
+        "channel": posted.get("channel", "platform_chat") if posted is not None else "platform_chat",
+        "channels": list(CHANNELS.items()),
+        "errors": errors,
+    }
 
 
 def _version(request: HttpRequest) -> int | None:

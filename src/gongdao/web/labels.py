@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongdao.selfhelp.labels import EVENTS as SELFHELP_EVENTS
+
 ACTIONS = {
     "submit": _("File the case"),
     "accept": _("Accept the request"),
@@ -35,6 +37,10 @@ ACTIONS = {
     "close": pgettext_lazy("action", "Close"),
     "alert": _("Alert senior agents"),
     "rate": _("Rate how it was handled"),
+    # self-help mode: the consumer records what the outside merchant and platform did
+    "record_merchant_reply": _("Record the merchant's answer"),
+    "record_platform_step": _("Record a step of the platform"),
+    "note_overdue": _("Note a passed deadline"),
 }
 
 EVENTS = {
@@ -71,6 +77,17 @@ EVENTS = {
     "note_added": _("Internal note"),
     "evidence_added": _("Evidence added"),
     "evidence_withdrawn": _("Evidence withdrawn"),
+    # recorded outside the workflow table: the law questionnaire and the outside-help dossiers
+    "law_facts_recorded": _("Facts for the law advisor recorded"),
+    "dossier_edited": _("Outside-help dossier edited"),
+    "referral_recorded": _("Referral to an outside body recorded"),
+    "referral_updated": _("Referral updated"),
+    # self-help mode (selfhelp/effects.py): steps outside Gongdao, recorded with when they happened
+    "record_merchant_reply": _("Merchant's answer recorded"),
+    "record_platform_step": _("Platform's step recorded"),
+    "note_overdue": _("A date of the platform's rules passed"),
+    "deadline.passed": _("A date of the platform's rules passed"),
+    **SELFHELP_EVENTS,  # invitations and powers of attorney (gongdao.selfhelp.labels)
 }
 
 ACTOR_ROLES = {
@@ -171,6 +188,14 @@ EVIDENCE_ADVICE = {
     "other": _("Anything else that supports what you say."),
 }
 
+# Where a purchase made elsewhere needs other words (self-help mode: nothing is automatic).
+SELF_HELP_EVIDENCE_ADVICE = {
+    "order_record": _(
+        "A screenshot or export of the order page: order number, items, prices, what you paid and when. "
+        "It shows that the purchase you declared is real."
+    ),
+}
+
 # The remedy's fulfilment steps (cases/effects.py STEPS).
 STEPS = {
     "ship_return": _("the consumer sends the goods back"),
@@ -198,4 +223,94 @@ DEADLINES = {
     "replacement_shipment": _("Merchant sends the replacement"),
     "replacement_receipt": _("Consumer confirms the replacement"),
     "rating_window": _("Time to rate"),
+}
+
+# The law advisor's panel (gongdao.law.casefacts): each fact it uses, where it came from, and the
+# questionnaire's choices. Keys are the facts of docs/law.md.
+LAW_FACTS = {
+    "category": _("Kind of goods"),
+    "issue": _("What went wrong"),
+    "unit_price_fen": _("Unit price"),
+    "quantity": pgettext_lazy("law", "Quantity"),
+    "paid_fen": _("Price paid for the goods"),
+    "loss_fen": _("Other proven losses"),
+    "ordered_on": pgettext_lazy("law", "Ordered on"),
+    "paid_on": pgettext_lazy("law", "Paid on"),
+    "signed_on": _("Signed for on"),
+    "problem_found_on": _("Problem found on"),
+    "requested_on": _("First asked the merchant on"),
+    "last_demand_on": _("Last demand to the merchant"),
+    "today": _("Assessed on"),
+    "fraud": _("The merchant knowingly deceived"),
+    "food_unsafe": _("The food fails safety standards"),
+    "label_flaw_only": _("Only a harmless label or manual flaw"),
+    "injury": _("Death or serious harm to health"),
+    "seller_knew": _("The seller knew of the defect"),
+    "non_returnable_confirmed": _("Confirmed at purchase as not returnable without reason"),
+    "intact": _("Goods complete apart from opening to inspect"),
+    "invoice_requested": _("An invoice was asked for"),
+    "seller_identifiable": _("The platform can name the seller"),
+    "respondent_role": _("The merchant's role"),
+}
+
+# The questionnaire: what the order and the case cannot know, asked in plain words.
+LAW_QUESTIONS = {
+    "category": _("What kind of goods are they?"),
+    "problem_found_on": _("On what day was the problem found?"),
+    "fraud": _("Did the merchant knowingly deceive (for example, sell a fake as genuine)?"),
+    "food_unsafe": _("Is it food that fails food-safety standards?"),
+    "label_flaw_only": _(
+        "Is the only problem a label or manual flaw that neither affects quality or safety nor misleads?"
+    ),
+    "injury": _("Did the goods cause death or serious harm to health?"),
+    "seller_knew": _("Did the seller know of the defect, or that the food was unsafe?"),
+    "loss_fen": _("Other proven losses beyond the price (yuan)"),
+    "intact": _("Are the goods complete, apart from opening them to inspect?"),
+    "non_returnable_confirmed": _(
+        "At purchase, did the consumer confirm these goods could not be returned without a reason?"
+    ),
+    "invoice_requested": _("Did the consumer ask for an invoice?"),
+    "respondent_role": _("Is the merchant the seller, or the producer of the goods?"),
+}
+
+LAW_QUESTION_HINTS = {
+    "category": _("Some rights do not apply to food, fresh, made-to-order or downloaded goods."),
+    "problem_found_on": _("Time limits count from this day. Unanswered: the day the case was opened."),
+    "loss_fen": _("Medical bills, damaged property: what you can prove. Unanswered: none."),
+    "intact": _("Unanswered: yes."),
+    "respondent_role": _("Food damages can be claimed from a producer even if it did not know."),
+}
+
+LAW_CATEGORIES = {
+    "general": _("Ordinary goods"),
+    "food": pgettext_lazy("law", "Food"),
+    "made_to_order": _("Made to order"),
+    "fresh": _("Fresh or perishable"),
+    "digital_download": _("Downloaded or unsealed digital goods"),
+    "periodical": _("Newspapers or periodicals"),
+    "sanbao_durable": _("三包 goods (listed electronics, appliances)"),
+}
+
+LAW_ROLES = {
+    "seller": pgettext_lazy("law", "Seller"),
+    "producer": _("Producer (makes the goods)"),
+}
+
+# Where a fact came from (gongdao.law.casefacts.SOURCES).
+LAW_SOURCES = {
+    "found": _("found by the platform"),
+    "claimed": _("claimed by the consumer"),
+    "order": _("from the order"),
+    "case": _("from the case"),
+    "record": _("from the case record"),
+    "default": _("the law's default"),
+}
+# The same, where a derived fact says more about its origin: (fact, source) → words.
+LAW_SOURCE_DETAILS = {
+    ("problem_found_on", "case"): _("the day the case was opened"),
+    ("requested_on", "record"): _("the consumer's first demand in the case record"),
+    ("last_demand_on", "record"): _("the consumer's last demand in the case record"),
+    ("requested_on", "default"): _("no demand yet: counted as today"),
+    ("paid_on", "default"): _("the day of the order"),
+    ("invoice_requested", "case"): _("the case is about a refused invoice"),
 }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gongdao.web import accounts, casepage, filing, views
+from gongdao.web import accounts, casepage, filing, lawpanel, selfhelp_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -33,7 +33,9 @@ urlpatterns = [
     # consumer lists
     path("cases/", views.case_list, name="cases"),
     path("orders/", views.order_list, name="orders"),
-    # the guided path
+    # the guided path: where it starts, and a purchase made elsewhere (self-help mode)
+    path("complain/", selfhelp_views.start, name="complain"),
+    path("complain/declare/", selfhelp_views.declare, name="declare"),
     path("orders/<str:order_id>/complain/", filing.start, name="file_start"),
     path("file/<str:case_id>/issue/", filing.issue, name="file_issue"),
     path("file/<str:case_id>/evidence/", filing.evidence, name="file_evidence"),
@@ -44,4 +46,7 @@ urlpatterns = [
     path("cases/<str:case_id>/", casepage.case_detail, name="case"),
     path("cases/<str:case_id>/act/<str:action>/", casepage.case_act, name="act"),
     path("cases/<str:case_id>/message/", casepage.case_message, name="message"),
+    path("cases/<str:case_id>/record/<str:action>/", selfhelp_views.record, name="selfhelp_record"),
+    path("cases/<str:case_id>/law/", lawpanel.law_facts, name="law_facts"),
+    path("cases/<str:case_id>/law/ask/<str:code>/", lawpanel.law_ask, name="law_ask"),
 ]

@@ -21,6 +21,7 @@ ROLE_HOMES = {
     "agent": "console:home",
     "senior_agent": "console:home",
     "admin": "console:home",
+    "association_staff": "selfhelp:association",
 }
 
 

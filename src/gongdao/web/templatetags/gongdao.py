@@ -192,3 +192,54 @@ def seller(record: Any) -> str:
         return shop.name
     outside = getattr(record, "outside_shop", None) or getattr(record, "outside_merchant", None)
     return outside.name if outside is not None else ""
+
+
+# ---- when a step happened, apart from when it was recorded (self-help mode) ------------------
+
+
+def _shown_time(moment: datetime) -> str:
+    """A step given as a bare day is stored at noon China time: show the day alone then."""
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute, local.second, local.microsecond) == (12, 0, 0, 0):
+        return f"{local:%Y-%m-%d}"
+    return local_time(moment)
+
+
+@register.inclusion_tag("gongdao/_event_time.html")
+def event_time(event: Any) -> dict[str, Any]:
+    """The event's time: for a step recorded after the fact, "happened on …" and "recorded …"."""
+    occurred, recorded = getattr(event, "occurred_at", None), event.recorded_at
+    apart = occurred is not None and abs((occurred - recorded).total_seconds()) > 60
+    return {
+        "recorded": recorded,
+        "recorded_text": local_time(recorded),
+        "occurred": occurred,
+        "occurred_text": _shown_time(occurred) if apart else "",
+        "apart": apart,
+    }
+
+
+@register.simple_tag
+def event_detail(event: Any) -> str:
+    """What a recorded outside step was: "refused · Phone", "The platform decided: Merchant upheld"."""
+    from gongdao.selfhelp.effects import CHANNELS, PLATFORM_STEPS, REPLIES
+
+    payload = event.payload or {}
+    parts: list[str] = []
+    if event.type == "record_merchant_reply" and payload.get("reply") in REPLIES:
+        parts.append(str(REPLIES[payload["reply"]]))
+    elif event.type == "record_platform_step" and payload.get("step") in PLATFORM_STEPS:
+        step = str(PLATFORM_STEPS[payload["step"]])
+        if payload.get("outcome") in codes.OUTCOMES:
+            step = _("%(step)s: %(outcome)s") % {"step": step, "outcome": codes.OUTCOMES[payload["outcome"]]}
+        parts.append(step)
+        if payload.get("reference"):
+            parts.append(_("reference %(ref)s") % {"ref": payload["reference"]})
+    elif event.type == "deadline.passed" and payload.get("deadline"):
+        parts.append(str(labels.DEADLINES.get(payload["deadline"], payload["deadline"])))
+    elif event.type == "submit" and "channel" in payload:
+        parts.append(str(_("asked the merchant")))
+    channel = payload.get("channel")
+    if channel in CHANNELS and event.type in ("submit", "record_merchant_reply", "record_platform_step"):
+        parts.append(str(CHANNELS[channel]))
+    return " · ".join(parts)
