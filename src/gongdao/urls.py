@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("gongdao.web.urls")),
     path("", include("gongdao.notify.urls")),
     path("", include("gongdao.dossiers.urls")),
+    path("", include("gongdao.selfhelp.urls")),
 ]

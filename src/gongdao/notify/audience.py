@@ -44,7 +44,9 @@ def recipients(row: Outbox) -> list[Recipient]:
 
 def side_users(case: Any, side: str) -> list[User]:
     if side == "consumer":
-        return [case.consumer]
+        # Association staff acting for the consumer under a power of attorney hear what the
+        # consumer hears (issue 5: "an association acting for the consumer").
+        return [case.consumer, *acting_for_consumer(case)]
     if side == "merchant" and case.shop_id:
         return list(User.objects.filter(shop_id=case.shop_id, role__in=permissions.MERCHANT_ROLES))
     if side == "assignee" and case.assignee_id:
@@ -56,6 +58,18 @@ def side_users(case: Any, side: str) -> list[User]:
     if side == "senior_agent":
         return list(User.objects.filter(role="senior_agent", is_active=True))
     return []  # "platform" (admins and platform keys) hears through webhooks
+
+
+def acting_for_consumer(case: Any) -> list[User]:
+    """Association staff holding an authorisation in force on this case."""
+    return list(
+        User.objects.filter(
+            role="association_staff",
+            is_active=True,
+            authorizations__case=case,
+            authorizations__revoked_at__isnull=True,
+        ).distinct()
+    )
 
 
 def _rank(type_: str) -> int:
@@ -121,6 +135,8 @@ def notice_data(row: Outbox, recipient: Recipient) -> dict[str, Any]:
     }
     if payload.get("deadline"):
         data["deadline"] = payload["deadline"]
+    if recipient.user.role == "association_staff" and "consumer" in recipient.sides:
+        data["acting_for"] = case.consumer.public_id  # the notice says whom they act for
     if isinstance(payload.get("refund"), dict):
         data["amount_fen"] = payload["refund"].get("amount_fen")
     data.update(row.data or {})

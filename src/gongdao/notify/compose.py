@@ -80,10 +80,29 @@ def _duration(seconds: int) -> str:
 
 def _deadline_label(data: dict[str, Any]) -> str:
     kind = data.get("deadline", "")
-    return str(wording.DEADLINE_LABELS.get(kind, kind))
+    return str(wording.DEADLINE_LABELS.get(kind) or wording.OUTSIDE_DEADLINE_LABELS.get(kind, kind))
+
+
+def _webhook_disabled(notice: Notification) -> dict[str, str]:
+    """What a ``webhook.disabled`` notice says (an endpoint, not a case): see wording.py."""
+    data = notice.data
+    cause = data.get("cause") or ("failing" if data.get("failing_since") else "owner")
+    values = {
+        "endpoint": data.get("endpoint", ""),
+        "url": data.get("url", ""),
+        "since": _time(data.get("failing_since")),
+        "when": _time(data.get("disabled_at")),
+    }
+    return {
+        "title": str(wording.WEBHOOK_DISABLED_TITLE) % values,
+        "happened": str(wording.WEBHOOK_DISABLED_HAPPENED[cause]) % values,
+        "todo": str(wording.WEBHOOK_DISABLED_TODO[cause]) % values,
+    }
 
 
 def title(notice: Notification) -> str:
+    if notice.type == "webhook.disabled":
+        return _webhook_disabled(notice)["title"]
     data, case = notice.data, notice.data.get("case", "")
     values = {"case": case}
     if notice.type == "case.filed":
@@ -118,6 +137,8 @@ def title(notice: Notification) -> str:
 
 
 def happened(notice: Notification) -> str:
+    if notice.type == "webhook.disabled":
+        return _webhook_disabled(notice)["happened"]
     data = notice.data
     who = str(wording.WHO.get(data.get("actor_role", ""), _("Someone")))
     if notice.type == "case.message_added":
@@ -151,11 +172,14 @@ def happened(notice: Notification) -> str:
 
 def todo(notice: Notification) -> tuple[str, str]:
     """What the reader should do, and by when ("" when there is no time limit)."""
+    if notice.type == "webhook.disabled":
+        return _webhook_disabled(notice)["todo"], ""
     data = notice.data
     kind = data.get("deadline", "")
     if notice.type == "deadline.reminder":
         consequence = wording.CONSEQUENCE.get(data.get("on_expiry", ""), "")
-        sentence = " ".join(str(s) for s in (wording.DEADLINE_TODO.get(kind, ""), consequence) if s)
+        todo = wording.DEADLINE_TODO.get(kind) or wording.OUTSIDE_DEADLINE_TODO.get(kind, "")
+        sentence = " ".join(str(s) for s in (todo, consequence) if s)
         return sentence or _("Open the case to see what you can do."), _time(data.get("deadline_due_at"))
     if notice.type == "deadline.expired" and kind in wording.SLA_TODO:
         return str(wording.SLA_TODO[kind]), ""
@@ -181,16 +205,34 @@ def todo(notice: Notification) -> tuple[str, str]:
     return _("Nothing is needed from you now."), ""
 
 
+def acting_for(notice: Notification) -> str:
+    """The name of the consumer an association staff member acts for ("" otherwise)."""
+    from gongdao.parties.models import User
+
+    public_id = notice.data.get("acting_for")
+    if not public_id:
+        return ""
+    consumer = User.objects.filter(public_id=public_id).select_related("profile").first()
+    return consumer.display_name if consumer is not None else public_id
+
+
 def describe(notice: Notification) -> NoticeText:
     """Call inside ``reader_locale`` (or a request in the reader's language)."""
     case = notice.data.get("case", "")
     path = case_path(case) if case else reverse("notify:inbox")
     what, when = todo(notice)
+    heading, sentence = title(notice), happened(notice)
+    principal = acting_for(notice)
+    if principal:
+        heading = _("For %(consumer)s: %(title)s") % {"consumer": principal, "title": heading}
+        sentence += " " + _(
+            "You receive this because you act for %(consumer)s on this case under their power of attorney."
+        ) % {"consumer": principal}
     return NoticeText(
         id=notice.public_id,
         case=case,
-        title=title(notice),
-        happened=happened(notice),
+        title=heading,
+        happened=sentence,
         todo=what,
         due=when,
         your_move=bool(notice.data.get("your_move")) or notice.type == "deadline.reminder",

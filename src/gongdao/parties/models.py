@@ -142,7 +142,7 @@ class OutsideParty(models.Model):
 class Authorization(models.Model):
     """A consumer's power of attorney letting one staff member of an association act on one case.
 
-    The regulator's complaint rules (市场监督管理投诉举报处理暂行办法 Art. 11) ask an agent for the
+    The regulator's complaint rules (市场监督管理投诉举报处理暂行办法 Art. 10) ask an agent for the
     consumer's signed authorisation and the agent's identity: the document is the case's
     ``authorization`` evidence, the identity is recorded here. Staff see a case only while an
     authorisation naming them is in force (parties.permissions); every action they take is

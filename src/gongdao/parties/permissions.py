@@ -8,6 +8,9 @@ agent the case is assigned to), ``platform`` (the platform itself: admins and pl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -43,7 +46,7 @@ def user_sides(user: Any, case: Case) -> set[str]:
         return {"platform", "admin"}
     if role == "association_staff":
         # Acting for a consumer who signed a power of attorney for this case (recorded on_behalf_of).
-        return {"consumer"} if _authorized(user, case) else set()
+        return {"consumer"} if _authorized(user, case) or _presenting(user, case.consumer_id) else set()
     if role == "merchant_guest":
         # A merchant's representative invited by a signed link: this case only, while it is valid.
         return {"merchant"} if case.status != "draft" and _invited(user, case) else set()
@@ -54,6 +57,25 @@ def _authorized(user: Any, case: Case) -> bool:
     from gongdao.parties.models import Authorization
 
     return Authorization.objects.filter(staff=user, case=case, revoked_at__isnull=True).exists()
+
+
+# Association intake (parties.associations.start_for_member): the staff member records a member's
+# new case with the signed power of attorney in hand, so they act for that member before the
+# Authorization row exists; it is written in the same transaction, before this block ends.
+_PRESENTING: ContextVar[tuple[int, int] | None] = ContextVar("presenting_authorization", default=None)
+
+
+@contextmanager
+def presenting_authorization(staff: Any, consumer: Any) -> Iterator[None]:
+    token = _PRESENTING.set((staff.pk, consumer.pk))
+    try:
+        yield
+    finally:
+        _PRESENTING.reset(token)
+
+
+def _presenting(user: Any, consumer_id: int | None) -> bool:
+    return _PRESENTING.get() == (user.pk, consumer_id)
 
 
 def _invited(user: Any, case: Case) -> bool:
@@ -76,6 +98,8 @@ def may_act_for(user: Any, consumer: Any) -> bool:
     if user.role == "association_staff":
         from gongdao.parties.models import Authorization
 
+        if _presenting(user, consumer.pk):
+            return True
         return Authorization.objects.filter(staff=user, consumer=consumer, revoked_at__isnull=True).exists()
     return False
 
