@@ -76,8 +76,16 @@ def _loaded_calendar() -> Any:
 @click.option("--admin-username", default="admin", show_default=True)
 @click.option("--admin-password", help="Set the admin's password (else none is created).")
 @click.option("--admin-email", default="admin@localhost", show_default=True)
-def init(data_dir: str | None, admin_username: str, admin_password: str | None, admin_email: str) -> None:
-    """Create the data dir, secret key and signing key; migrate; create the admin user."""
+@click.option(
+    "--skip-fonts",
+    is_flag=True,
+    help="Do not prepare the Chinese font for dossier PDFs now (the first dossier then builds it in the background).",
+)
+def init(
+    data_dir: str | None, admin_username: str, admin_password: str | None, admin_email: str, skip_fonts: bool
+) -> None:
+    """Create the data dir, secret key and signing key; migrate; create the admin user; prepare the
+    Chinese font that dossier PDFs embed."""
     setup_django(data_dir)
     from django.conf import settings
 
@@ -98,6 +106,10 @@ def init(data_dir: str | None, admin_username: str, admin_password: str | None, 
         click.echo(f"admin user: {admin_username}")
     click.echo(f"data dir: {settings.DATA_DIR}")
     click.echo(f"signing key: {'created' if created else 'kept'} ({keys.key_path(settings.DATA_DIR)})")
+    if not skip_fonts:
+        from gongdao.dossiers import fonts
+
+        fonts.setup(click.echo, lambda message: click.echo(message, err=True))
 
 
 @main.command()
@@ -232,8 +244,9 @@ def _admin_actor() -> Any:
 
 @main.command("cases")
 @click.option("--status", help="Only cases in this status.")
+@click.option("--mode", help="Only cases run this way: platform or self_help.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of case objects.")
-def cases_command(status: str | None, as_json: bool) -> None:
+def cases_command(status: str | None, mode: str | None, as_json: bool) -> None:
     """List cases (operator view: all cases)."""
     setup_django()
     from gongdao import codes
@@ -242,8 +255,11 @@ def cases_command(status: str | None, as_json: bool) -> None:
 
     if status and status not in codes.STATUSES:
         raise Failure(f"--status: unknown status {status!r}; one of {', '.join(codes.STATUSES)}")
+    if mode and mode not in codes.MODES:
+        raise Failure(f"--mode: unknown mode {mode!r}; one of {', '.join(codes.MODES)}")
     qs = Case.objects.select_related("shop", "consumer", "assignee", "policy", "order", "outside_merchant")
     qs = qs.filter(status=status) if status else qs
+    qs = qs.filter(mode=mode) if mode else qs
     objects = [case_object(c, _admin_actor()) for c in qs.order_by("id")]
     if as_json:
         echo_json(objects)
@@ -251,8 +267,8 @@ def cases_command(status: str | None, as_json: bool) -> None:
     for obj in objects:
         due = obj["due_at"] or "-"
         click.echo(
-            f"{obj['id']}  {obj['status']:<18} {obj['shop_name'][:20]:<20} {obj['issue']:<22} next: "
-            f"{obj['next_actor'] or '-':<9} due: {due}"
+            f"{obj['id']}  {obj['mode']:<9} {obj['status']:<18} {obj['shop_name'][:20]:<20} "
+            f"{obj['issue']:<22} next: {obj['next_actor'] or '-':<9} due: {due}"
         )
 
 
@@ -334,7 +350,7 @@ def demo(port: int, data_dir: str | None, no_serve: bool, as_json: bool) -> None
         click.echo(f"Gongdao demo in {target}")
         click.echo(f"Open {url} and log in as:")
         for login in logins:
-            click.echo(f"  {login['role']:<16} {login['username']:<10} {login['password']}")
+            click.echo(f"  {login['role']:<18} {login['username']:<10} {login['password']}")
         click.echo(f"Try: GONGDAO_DATA_DIR={target} gongdao cases")
     sys.stdout.flush()
     if not no_serve:
@@ -348,7 +364,9 @@ def _register_optional_groups() -> None:
     from gongdao.evidence import cli as evidence_cli
     from gongdao.law.cli import law
     from gongdao.notify.cli import notify
+    from gongdao.parties.cli import association
     from gongdao.policy import cli as policy_cli
+    from gongdao.selfhelp import cli as selfhelp_cli
     from gongdao.web import cli as web_cli
 
     main.add_command(apikey)
@@ -356,11 +374,13 @@ def _register_optional_groups() -> None:
     main.add_command(policy_cli.policy)
     main.add_command(policy_cli.calendar)
     main.add_command(notify)
+    main.add_command(association)
     main.add_command(web_cli.user)
     main.add_command(evidence_cli.evidence)
     main.add_command(evidence_cli.storage)
     main.add_command(dossiers_cli.dossier)
     main.add_command(dossiers_cli.verify_dossier)
+    main.add_command(selfhelp_cli.invitation)
 
 
 _register_optional_groups()

@@ -463,6 +463,9 @@ def seed() -> list[dict[str, str]]:
     people = _users()
     orders = _orders(people, now)
     _cases(people, orders, now)
+    from gongdao.selfhelp.demo import seed_cases
+
+    seed_cases(Script(people, now - timedelta(hours=4)), now)
     roles = [
         ("consumer", "alice"),
         ("consumer", "charlie"),
@@ -471,5 +474,6 @@ def seed() -> list[dict[str, str]]:
         ("agent", "agnes"),
         ("senior_agent", "sam"),
         ("admin", "ada"),
+        ("association_staff", "lin"),
     ]
     return [{"role": role, "username": username, "password": PASSWORD} for role, username in roles]

@@ -51,7 +51,8 @@ def test_listing_cases_shows_only_what_the_caller_may_see(api: Any, world: Any, 
     assert listed == ([case.public_id] if who in READERS else [])
 
 
-MESSAGE = {"alice": 201, "bob": 201, "agnes": 201, "platform": 201, "shop": 201, "ada": 409, "observer": 409}
+# An admin posts as the platform, as agents and the platform's key do (platform-mode cases).
+MESSAGE = {"alice": 201, "bob": 201, "agnes": 201, "platform": 201, "shop": 201, "ada": 201, "observer": 409}
 
 
 @pytest.mark.parametrize("who", CALLERS)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -69,11 +71,13 @@ def contract_world(api: Any, world: Any, flow: Any, settings: Any, tmp_path: Any
         body="{}",
         created_at=row.created_at,
     )
+    self_help, invitation = _self_help_case(world)
     tokens = {name: getattr(api, name).key for name in ("alice", "bob", "agnes", "ada")}
     tokens["platform"] = api.platform().key
     tokens["shop"] = api.shop().key
     ids = {
-        "case_id": [awaiting.public_id, escalated.public_id],
+        "case_id": [awaiting.public_id, escalated.public_id, self_help.public_id],
+        "invitation_id": [invitation.public_id],
         "order_id": [world.order.public_id],
         "shop_id": [world.shop.public_id],
         "webhook_id": [endpoint.public_id],
@@ -83,6 +87,30 @@ def contract_world(api: Any, world: Any, flow: Any, settings: Any, tmp_path: Any
     yield {"keys": tokens, "ids": ids}
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def _self_help_case(world: Any) -> tuple[Any, Any]:
+    """Alice's self-help case (a declared Taobao purchase, the shop asked) with an invitation."""
+    from gongdao.cases.actions import open_case, perform
+    from gongdao.selfhelp import invitations
+    from gongdao.selfhelp.declare import declare_purchase
+
+    alice = world.actor("alice")
+    order = declare_purchase(
+        world.alice,
+        {
+            "platform": "taobao",
+            "shop": {"name": "优品数码专营店"},
+            "order_number": "3857261190442",
+            "ordered_at": (timezone.localtime() - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+            "lines": [{"name": "无线耳机", "unit_price_fen": 29900}],
+        },
+    )
+    case = open_case(order, alice, issue="late_delivery", remedy="refund_only")
+    add_text_evidence(case, alice, text="订单号 3857261190442，实付 299 元。", kind="order_record")
+    perform(case, "submit", alice, channel="platform_chat")
+    invitation, _token = invitations.invite(case, alice)
+    return case, invitation
 
 
 def _schema() -> Any:

@@ -9,9 +9,18 @@ from typing import Any
 from ninja import NinjaAPI
 
 from gongdao import __version__
-from gongdao.api import cases_api, evidence_api, orders_api, platform_api, problems, webhooks_api
+from gongdao.api import (
+    cases_api,
+    evidence_api,
+    orders_api,
+    platform_api,
+    problems,
+    selfhelp_api,
+    webhooks_api,
+)
 from gongdao.api.auth import AUTH
 from gongdao.api.docs import LocalSwagger
+from gongdao.dossiers import api as dossiers_api
 
 DESCRIPTION = """\
 The integration surface of Gongdao (公道): a platform pushes orders and confirms refunds,
@@ -85,3 +94,5 @@ api.add_router("", orders_api.router)
 api.add_router("", cases_api.router)
 api.add_router("", evidence_api.router)
 api.add_router("", webhooks_api.router)
+api.add_router("", dossiers_api.router)
+api.add_router("", selfhelp_api.router)

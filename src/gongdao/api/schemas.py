@@ -15,6 +15,7 @@ from gongdao import codes
 from gongdao.api.models import SCOPES
 from gongdao.cases import workflow
 from gongdao.cases.effects import DECISION_OUTCOMES
+from gongdao.selfhelp import effects as self_help
 
 
 def _enum(name: str, values: Any) -> Any:
@@ -33,6 +34,9 @@ if TYPE_CHECKING:  # the enums are built at run time; to a type checker their me
     Mode: TypeAlias = str
     StageName: TypeAlias = str
     Scope: TypeAlias = str
+    Reply: TypeAlias = str
+    PlatformStep: TypeAlias = str
+    Channel: TypeAlias = str
 else:
     Status = _enum("Status", codes.STATUSES)
     Remedy = _enum("Remedy", codes.REMEDIES)
@@ -45,6 +49,9 @@ else:
     Mode = _enum("Mode", codes.MODES)
     StageName = _enum("StageName", [name for name, _label in codes.STAGES.values()])
     Scope = _enum("Scope", SCOPES)
+    Reply = _enum("Reply", self_help.REPLIES)
+    PlatformStep = _enum("PlatformStep", self_help.PLATFORM_STEPS)
+    Channel = _enum("Channel", self_help.CHANNELS)
 
 FEN = 10**12  # ¥10 billion: larger amounts are typing mistakes
 PublicId = Annotated[str, Field(min_length=3, max_length=12)]
@@ -71,6 +78,16 @@ def _moment(value: datetime) -> datetime:
 
 
 Moment = Annotated[AwareDatetime, AfterValidator(_moment)]
+# When a step happened outside, as people give it: a date, a China time, or a time with an offset
+# (gongdao.selfhelp.effects.parse_when reads it and checks it is a real, past date).
+When = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$",
+        examples=["2026-11-19", "2026-11-19T20:00", "2026-11-19T20:00:00+08:00"],
+    ),
+]
 
 
 class In(Schema):
@@ -244,8 +261,8 @@ class OfferOut(Schema):
 class DecisionOut(Schema):
     model_config = ConfigDict(extra="allow")
     outcome: DecisionOutcome
-    reasons: str
-    rules: list[str]
+    reasons: str = ""
+    rules: list[str] = Field(default_factory=list)
     final: bool
     decided_at: datetime | None = None
     decided_by: str | None = None
@@ -314,6 +331,20 @@ class ActionIn(In):
     assignee: str | None = Field(None, max_length=150, description="A user id, a username, or 'me'.")
     problem: Literal["damaged", "empty", "missing_items", "other"] | None = None
     rating: int | None = Field(None, ge=1, le=5)
+    # Self-help mode: the consumer records the outside merchant's and platform's steps.
+    reply: Reply | None = Field(None, description="record_merchant_reply: what the merchant answered.")
+    step: PlatformStep | None = Field(None, description="record_platform_step: which step it was.")
+    channel: Channel | None = Field(None, description="submit and the recorded steps: how it went.")
+    occurred_at: When | None = Field(
+        None,
+        description=(
+            "submit and the recorded steps: when it happened (default: now). A date "
+            "(2026-11-19, noon China time), a China time (2026-11-19T20:00) or a time with an offset."
+        ),
+    )
+    evidence: list[PublicId] | None = Field(
+        None, max_length=50, description="The recorded steps: ids of this case's evidence that show it."
+    )
 
 
 class EvidenceLinks(Schema):
@@ -358,6 +389,9 @@ class EventOut(Schema):
     occurred_at: datetime
     actor: str
     actor_role: str
+    on_behalf_of: str = Field(
+        "", description="The consumer (U-…) an association's staff acted for; empty otherwise."
+    )
     visibility: Literal["all_parties", "platform_only"]
     payload: dict[str, Any] | None = Field(description="null when withheld from the caller.")
     payload_digest: str
