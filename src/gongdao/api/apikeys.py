@@ -7,6 +7,7 @@ latency to every request and no safety (docs/api.md, "Design notes").
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import secrets
@@ -19,8 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongdao import db
+from gongdao.api.common import RowReader
 from gongdao.api.models import SCOPES, ApiKey
 from gongdao.errors import InvalidInput, NotFound
+from gongdao.parties.models import User
 
 PREFIX = "gdk_"
 PLATFORM_ROLES = ("agent", "senior_agent", "admin")
@@ -164,7 +168,9 @@ def authenticate(secret: str, now: datetime | None = None) -> tuple[ApiKey, Usag
 
     One statement (``UPDATE … RETURNING``) finds the key, counts the request in its one-minute
     window and records its last use, so every web process shares the count and a revoked key
-    is refused at once; the user of a personal token is read with it."""
+    is refused at once. The user of a personal token is read with it: in the same statement on
+    PostgreSQL (the UPDATE in a WITH clause), in a second one on SQLite, which has no UPDATE
+    in WITH (both statements run in-process there, with no round trip to a server)."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     found = _count(["digest = %s", "revoked_at IS NULL"], [digest(secret)], now)
@@ -172,50 +178,68 @@ def authenticate(secret: str, now: datetime | None = None) -> tuple[ApiKey, Usag
         return None
     key, usage = found
     if key.user_id is not None:
-        key.user = _user(key.user_id)
+        if "user" not in key._state.fields_cache:
+            key.user = _user(key.user_id)
         if key.user is None or not key.user.is_active:
             return None
     return key, usage
 
 
 def _user(pk: int) -> Any:
-    from gongdao.api.common import from_row
-    from gongdao.parties.models import User
+    row = db.fetchone(_user_sql(connection.vendor), [pk])
+    return _USER.read(row) if row else None
 
-    fields = list(User._meta.concrete_fields)
+
+@functools.lru_cache(maxsize=2)
+def _user_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(quote(str(f.column)) for f in fields)} FROM {quote(User._meta.db_table)} "  # noqa: S608
-            f"WHERE {quote('id')} = %s",
-            [pk],
-        )
-        row = cursor.fetchone()
-    return from_row(User, fields, row) if row else None
+    columns = ", ".join(quote(str(f.column)) for f in _USER.fields)
+    return f"SELECT {columns} FROM {quote(User._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
 
 
 _COLUMNS = [f.attname for f in ApiKey._meta.concrete_fields]
+_KEY = RowReader(ApiKey, ApiKey._meta.concrete_fields)
+_USER = RowReader(User, User._meta.concrete_fields)
+
+
+@functools.lru_cache(maxsize=8)
+def _count_sql(vendor: str, where: tuple[str, ...], asynchronous: bool) -> str:
+    quote = connection.ops.quote_name
+    table = quote(ApiKey._meta.db_table)
+    columns = ", ".join(quote(c) for c in _COLUMNS)
+    update = (
+        f"UPDATE {table} SET "  # noqa: S608 (names are ours, values are parameters)
+        "window_count = CASE WHEN window_start = %s THEN window_count + 1 ELSE 1 END, "
+        f"window_start = %s, last_used_at = %s WHERE {' AND '.join(where)} RETURNING {columns}"
+    )
+    if vendor != "postgresql":
+        return update
+    users = ", ".join(f"u.{quote(str(f.column))}" for f in _USER.fields)
+    key_columns = ", ".join(f"k.{quote(c)}" for c in _COLUMNS)
+    sql = (
+        f"WITH k AS ({update}) SELECT {key_columns}, {users} FROM k "  # noqa: S608
+        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote('id')} = k.{quote('user_id')}"
+    )
+    if asynchronous:
+        # The count and the last-use time are bookkeeping: this statement's own transaction
+        # commits without waiting for the write-ahead log to reach the disk. A server crash may
+        # forget the last fraction of a second of counts; nothing else is in this transaction.
+        sql += " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) s"
+    return sql
 
 
 def _count(where: list[str], params: list[Any], now: datetime | None) -> tuple[ApiKey, Usage] | None:
     now = now or timezone.now()
     seconds = now.timestamp()
     window = int(seconds // 60)
-    quote = connection.ops.quote_name
-    table = quote(ApiKey._meta.db_table)
-    columns = ", ".join(quote(c) for c in _COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET "  # noqa: S608 (names are ours, values are parameters)
-            "window_count = CASE WHEN window_start = %s THEN window_count + 1 ELSE 1 END, "
-            f"window_start = %s, last_used_at = %s WHERE {' AND '.join(where)} RETURNING {columns}",
-            [window, window, connection.ops.adapt_datetimefield_value(now), *params],
-        )
-        row = cursor.fetchone()
+    # Outside a transaction the statement is its own (autocommit): see _count_sql.
+    sql = _count_sql(connection.vendor, tuple(where), not connection.in_atomic_block)
+    row = db.fetchone(sql, [window, window, connection.ops.adapt_datetimefield_value(now), *params])
     if row is None:
         return None
-    from gongdao.api.common import from_row
-
-    key = from_row(ApiKey, list(ApiKey._meta.concrete_fields), row)
+    key = _KEY.read(row[: len(_KEY)])
+    if connection.vendor == "postgresql":  # the user, read in the same statement
+        user = row[len(_KEY) :]
+        key._state.fields_cache["user"] = None if user[0] is None else _USER.read(user)
     reset = max(1, math.ceil((window + 1) * 60 - seconds))
     return key, Usage(limit=key.rate_limit or default_limit(), used=key.window_count, reset_after=reset)

@@ -4,21 +4,23 @@ If-Match precondition, the response declarations, and rendering events and order
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from gongdao import ids
+from gongdao import db, ids
 from gongdao.api.problems import BadRequest
 from gongdao.api.schemas import Problem
+from gongdao.cases import facts
 from gongdao.cases.actors import Actor
-from gongdao.cases.models import Case
+from gongdao.cases.models import Case, CaseLine
 from gongdao.cases.verification import event_dict
 from gongdao.errors import NotFound
-from gongdao.orders.models import Order
+from gongdao.orders.models import Order, OrderLine
 from gongdao.parties import permissions
 from gongdao.parties.models import OutsideParty, Shop, User
 from gongdao.policy.models import PolicyVersion
@@ -33,31 +35,50 @@ def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
     return {**ok, **{code: Problem for code in sorted(codes)}}
 
 
-def from_row(model: Any, fields: list[Any], values: Any) -> Any:
-    """A model instance from raw column values (converted as the ORM converts them); the
-    fields not given are deferred and load on access."""
-    names, converters = _converters(model, tuple(fields))
-    converted = []
-    for value, (column, steps) in zip(values, converters, strict=True):
-        for convert in steps:
-            value = convert(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, names, converted)
+class RowReader:
+    """Makes model instances from raw column values of a fixed list of fields, converted as the
+    ORM converts them (dates, JSON, booleans); fields not in the list are deferred and load on
+    access. The converters are looked up once per database vendor, for the fields that have any:
+    on the API's hot reads this is most of what building the objects costs."""
 
+    def __init__(self, model: Any, fields: Any) -> None:
+        self.model = model
+        self.fields = tuple(fields)
+        self.names = [f.attname for f in self.fields]
+        self._steps: dict[str, list[tuple[int, Any, list[Any]]]] = {}
 
-@functools.lru_cache(maxsize=64)
-def _converters(model: Any, fields: tuple[Any, ...]) -> tuple[list[str], list[tuple[Any, list[Any]]]]:
-    steps = []
-    for field in fields:
-        column = field.get_col(model._meta.db_table)
-        steps.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    return [f.attname for f in fields], steps
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def _converters(self, db: Any) -> list[tuple[int, Any, list[Any]]]:
+        steps = self._steps.get(db.vendor)
+        if steps is None:
+            steps = []
+            for n, field in enumerate(self.fields):
+                column = field.get_col(self.model._meta.db_table)
+                found = db.ops.get_db_converters(column) + field.get_db_converters(db)
+                if found:
+                    steps.append((n, column, found))
+            self._steps[db.vendor] = steps
+        return steps
+
+    def read(self, values: Any) -> Any:
+        db = connections[DEFAULT_DB_ALIAS]
+        values = list(values)
+        for n, column, converters in self._converters(db):
+            value = values[n]
+            for convert in converters:
+                value = convert(value, column, db)
+            values[n] = value
+        return self.model.from_db(db.alias, self.names, values)
 
 
 # The case with what its case object reads of the related rows, in one statement compiled once:
 # the ORM's select_related compiles its SQL on every call, which costs more than the query on
 # this, the API's hottest read (bench/api_bench.py). Other fields of the related rows are
-# deferred and load if something asks for them.
+# deferred and load if something asks for them. A read that renders the case object
+# (``reads=True``) gets in the same statement the case's lines with their order lines (as one
+# JSON array) and the facts its guards ask about (``cases.facts``): one round trip in all.
 _RELATED = (  # (relation, model, fields read, required)
     ("order", Order, ("id", "public_id"), True),
     ("consumer", User, ("id", "public_id"), True),
@@ -66,13 +87,21 @@ _RELATED = (  # (relation, model, fields read, required)
     ("assignee", User, ("id", "public_id"), False),
     ("outside_merchant", OutsideParty, ("id", "name"), False),
 )
-_CASE_FIELDS = list(Case._meta.concrete_fields)
+_CASE = RowReader(Case, Case._meta.concrete_fields)
+_RELATED_READERS = [
+    (relation, RowReader(model, [model._meta.get_field(name) for name in names]))
+    for relation, model, names, _required in _RELATED
+]
+# Every column of both is a number, a string or a boolean, so they travel through JSON unchanged.
+_LINE = RowReader(CaseLine, CaseLine._meta.concrete_fields)
+_ORDER_LINE = RowReader(OrderLine, OrderLine._meta.concrete_fields)
+_JSON_ARRAY = {"sqlite": ("json_group_array", "json_array"), "postgresql": ("json_agg", "json_build_array")}
 
 
-@functools.lru_cache(maxsize=1)
-def _case_sql(vendor: str) -> str:
+@functools.lru_cache(maxsize=4)
+def _case_sql(vendor: str, reads: bool) -> str:
     quote = connection.ops.quote_name
-    columns = [f"c.{quote(str(f.column))}" for f in _CASE_FIELDS]
+    columns = [f"c.{quote(str(f.column))}" for f in _CASE.fields]
     joins = []
     for n, (relation, model, names, required) in enumerate(_RELATED):
         alias = f"r{n}"
@@ -80,9 +109,27 @@ def _case_sql(vendor: str) -> str:
         fk = quote(_column(Case, relation))
         kind = "JOIN" if required else "LEFT JOIN"
         joins.append(f"{kind} {quote(model._meta.db_table)} {alias} ON {alias}.{quote('id')} = c.{fk}")
+    if reads:
+        case_id = f"c.{quote('id')}"
+        columns += [_lines_sql(vendor, case_id), facts.columns_sql(vendor, case_id)]
     return (
         f"SELECT {', '.join(columns)} FROM {quote(Case._meta.db_table)} c {' '.join(joins)} "  # noqa: S608
         f"WHERE c.{quote('public_id')} = %s"
+    )
+
+
+def _lines_sql(vendor: str, case_id: str) -> str:
+    """The case's lines as one JSON array of arrays: the case line's columns, then its order
+    line's."""
+    quote = connection.ops.quote_name
+    aggregate, array = _JSON_ARRAY[vendor]
+    values = [f"cl.{quote(str(f.column))}" for f in _LINE.fields]
+    values += [f"ol.{quote(str(f.column))}" for f in _ORDER_LINE.fields]
+    return (
+        f"(SELECT {aggregate}({array}({', '.join(values)})) "  # noqa: S608 (our names)
+        f"FROM {quote(CaseLine._meta.db_table)} cl JOIN {quote(OrderLine._meta.db_table)} ol "
+        f"ON ol.{quote('id')} = cl.{quote(_column(CaseLine, 'order_line'))} "
+        f"WHERE cl.{quote(_column(CaseLine, 'case'))} = {case_id})"
     )
 
 
@@ -90,25 +137,39 @@ def _column(model: Any, name: str) -> str:
     return str(model._meta.get_field(name).column)
 
 
-def _fetch_case(public_id: str) -> Case | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_case_sql(connection.vendor), [public_id])
-        row = cursor.fetchone()
+def _fetch_case(public_id: str, reads: bool) -> Case | None:
+    row = db.fetchone(_case_sql(connection.vendor, reads), [public_id])
     if row is None:
         return None
-    case = from_row(Case, _CASE_FIELDS, row[: len(_CASE_FIELDS)])
-    at = len(_CASE_FIELDS)
-    for relation, model, names, _required in _RELATED:
-        values = row[at : at + len(names)]
-        at += len(names)
-        fields = [model._meta.get_field(name) for name in names]
-        case._state.fields_cache[relation] = None if values[0] is None else from_row(model, fields, values)
+    case = _CASE.read(row[: len(_CASE)])
+    at = len(_CASE)
+    for relation, reader in _RELATED_READERS:
+        values = row[at : at + len(reader)]
+        at += len(reader)
+        case._state.fields_cache[relation] = None if values[0] is None else reader.read(values)
+    if reads:
+        facts.remember_lines(case, _lines(case, row[at]))
+        facts.remember(case, facts.from_values(case.version, row[at + 1 :]))
     return case
 
 
-def load_case(actor: Actor, public_id: str) -> Case:
-    """The case if this caller may see it; otherwise 404 (never 403: ids are not confirmed)."""
-    case = _fetch_case(ids.normalise(public_id))
+def _lines(case: Case, value: Any) -> list[CaseLine]:
+    rows = json.loads(value) if isinstance(value, str) else (value or [])
+    split = len(_LINE)
+    lines = []
+    for values in rows:
+        line = _LINE.read(values[:split])
+        line._state.fields_cache["order_line"] = _ORDER_LINE.read(values[split:])
+        line._state.fields_cache["case"] = case
+        lines.append(line)
+    lines.sort(key=lambda line: (line.order_line.line_no, line.pk))  # CaseLine's own ordering
+    return lines
+
+
+def load_case(actor: Actor, public_id: str, *, reads: bool = False) -> Case:
+    """The case if this caller may see it; otherwise 404 (never 403: ids are not confirmed).
+    ``reads``: the case object will be rendered, so load its lines and guards' facts with it."""
+    case = _fetch_case(ids.normalise(public_id), reads)
     if case is None or not permissions.can_view(actor, case):
         raise NotFound("case_not_found", _("No such case."))
     return case
@@ -139,6 +200,7 @@ def if_match_version(value: str | None) -> int | None:
 def event_out(event: Any) -> dict[str, Any]:
     data = event_dict(event)
     data["actor_role"] = event.actor_role
+    data["on_behalf_of"] = event.on_behalf_of
     return data
 
 

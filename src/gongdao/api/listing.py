@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdao.api.common import CASE_RELATED
 from gongdao.api.models import CaseListing
+from gongdao.cases import facts
 from gongdao.cases.actors import Actor
 from gongdao.cases.models import Case
 from gongdao.errors import InvalidInput
@@ -137,4 +138,6 @@ def _resume(owner: str, cursor: str, query: str, now: Any) -> tuple[CaseListing,
 def _load(actor: Actor, chunk: Iterable[int]) -> list[Case]:
     chunk = list(chunk)
     rows = {c.pk: c for c in Case.objects.select_related(*CASE_RELATED).filter(pk__in=chunk)}
-    return [rows[pk] for pk in chunk if pk in rows and permissions.can_view(actor, rows[pk])]
+    cases = [rows[pk] for pk in chunk if pk in rows and permissions.can_view(actor, rows[pk])]
+    facts.prefetch(cases)  # what each case object reads of lines and guards, for the whole page
+    return cases

@@ -271,7 +271,7 @@ def _failed(delivery: WebhookDelivery, endpoint: WebhookEndpoint, started: datet
     WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=started)
     endpoint.failing_since = endpoint.failing_since or started
     if endpoint.enabled and now - endpoint.failing_since >= DISABLE_AFTER:
-        disable(endpoint, _("Every delivery failed for 24 hours."), now)
+        disable(endpoint, _("Every delivery failed for 24 hours."), now, cause="failing")
     until = delivery.retry_until or now
     retry_at: datetime | None = min(now + backoff(delivery.attempts), until)
     if not endpoint.enabled or now >= until:
@@ -289,8 +289,11 @@ def _failed(delivery: WebhookDelivery, endpoint: WebhookEndpoint, started: datet
 # ---- managing endpoints ----------------------------------------------------------------------
 
 
-def disable(endpoint: WebhookEndpoint, reason: Any, now: datetime | None = None) -> None:
-    """Stop delivering to the endpoint; its pending deliveries fail; its owners are told."""
+def disable(
+    endpoint: WebhookEndpoint, reason: Any, now: datetime | None = None, *, cause: str = "owner"
+) -> None:
+    """Stop delivering to the endpoint; its pending deliveries fail; its owners are told
+    (``cause``: "failing" when every delivery failed for a day, "owner" when switched off)."""
     now = now or timezone.now()
     updated = WebhookEndpoint.objects.filter(pk=endpoint.pk, enabled=True).update(
         enabled=False, disabled_at=now, disabled_reason=str(reason)[:200]
@@ -300,10 +303,10 @@ def disable(endpoint: WebhookEndpoint, reason: Any, now: datetime | None = None)
         state="failed", next_attempt_at=None, last_error="endpoint disabled"
     )
     if updated:
-        _notify_owners(endpoint, now)
+        _notify_owners(endpoint, now, cause)
 
 
-def _notify_owners(endpoint: WebhookEndpoint, now: datetime) -> None:
+def _notify_owners(endpoint: WebhookEndpoint, now: datetime, cause: str) -> None:
     from gongdao.notify.models import Notification
 
     owners = {u.pk: u for u in owners_of(endpoint)}
@@ -317,6 +320,7 @@ def _notify_owners(endpoint: WebhookEndpoint, now: datetime) -> None:
                 "endpoint": endpoint.public_id,
                 "url": endpoint.url,
                 "reason": endpoint.disabled_reason,
+                "cause": cause,
                 "failing_since": endpoint.failing_since.isoformat() if endpoint.failing_since else None,
                 "disabled_at": now.isoformat(),
             },

@@ -7,15 +7,17 @@ projection, set or cancel deadlines, write outbox rows, sign the chain head on a
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Field
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongdao import codes, keys
+from gongdao import codes, db, keys
 from gongdao.cases import chain, deadlines, workflow
 from gongdao.cases.actors import Actor
 from gongdao.cases.effects import Move
@@ -52,9 +54,10 @@ def append_event(
     concerns: str = "",
 ) -> CaseEvent:
     payload = {**payload}
-    # Association staff always act for the consumer (DESIGN.md): recorded whoever the caller is.
+    # Association staff always act for the consumer (DESIGN.md): recorded whoever the caller is,
+    # signed in or through their personal token.
     behalf = actor.on_behalf_of or (
-        permissions.on_behalf_of(actor.user, case) if actor.kind == "user" else ""
+        permissions.on_behalf_of(actor.user, case) if actor.user is not None else ""
     )
     if behalf:
         payload["on_behalf_of"] = behalf
@@ -355,13 +358,74 @@ def open_case(
 
 
 def _claim_fresh(case: Case) -> None:
-    fresh = Case.objects.select_for_update().get(pk=case.pk)
-    for name in ("version", "seq", "head_hash"):
-        setattr(case, name, getattr(fresh, name))
-    claim(case)
+    """Claim the case whatever version the caller read (a message or a note does not depend on
+    the case's state): one ``UPDATE … RETURNING`` locks the row, moves the version on and reads
+    the chain head to append to. Inside the caller's transaction only (the lock is held to its end)."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("_claim_fresh must run inside a transaction.")
+    row = db.fetchone(_claim_fresh_sql(connection.vendor), [case.pk])
+    if row is None:
+        raise NotFound("case_not_found", _("No such case."))
+    case.version, case.seq, case.head_hash = row
 
 
-MESSAGE_SIDES = {"consumer", "merchant", "assignee", "agent"}
+@functools.lru_cache(maxsize=2)
+def _claim_fresh_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    version, seq, head = (_column(n) for n in ("version", "seq", "head_hash"))
+    return (
+        f"UPDATE {quote(Case._meta.db_table)} SET {version} = {version} + 1 "  # noqa: S608 (our names)
+        f"WHERE {quote('id')} = %s RETURNING {version}, {seq}, {head}"
+    )
+
+
+def _save_head(case: Case) -> None:
+    """After ``_claim_fresh`` and an event: the case's new chain head (what
+    ``case.save(update_fields=["version", "seq", "head_hash", "updated_at"])`` writes, as one
+    statement planned once: a message is the API's most frequent write)."""
+    case.updated_at = timezone.now()
+    db.fetchone(
+        _save_head_sql(connection.vendor),
+        [
+            case.version,
+            case.seq,
+            case.head_hash,
+            connection.ops.adapt_datetimefield_value(case.updated_at),
+            case.pk,
+        ],
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _save_head_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    names = [_column(n) for n in ("version", "seq", "head_hash", "updated_at")]
+    assignments = ", ".join(f"{name} = %s" for name in names)
+    return (
+        f"UPDATE {quote(Case._meta.db_table)} SET {assignments} "  # noqa: S608 (our names)
+        f"WHERE {quote('id')} = %s RETURNING {quote('id')}"
+    )
+
+
+def _column(name: str) -> str:
+    field = Case._meta.get_field(name)
+    assert isinstance(field, Field)
+    return connection.ops.quote_name(str(field.column))
+
+
+# Who may post messages: the parties, the agents, and the platform itself (admins, platform
+# keys) — but the platform only on its own cases: in self-help mode the platform is an outside
+# party whose steps the consumer records, not the operator of this system.
+MESSAGE_SIDES = {"consumer", "merchant", "assignee", "agent", "platform"}
+
+
+def may_message(sides: set[str], case: Case) -> bool:
+    if case.status == "draft":
+        return False
+    mine = sides & MESSAGE_SIDES
+    if case.mode != "platform":
+        mine -= {"platform"}
+    return bool(mine)
 
 
 @transaction.atomic
@@ -370,7 +434,7 @@ def add_message(case: Case, actor: Actor, text: str, *, now: datetime | None = N
     sides = permissions.sides(actor, case)
     if not sides:
         raise NotFound("case_not_found", _("No such case."))
-    if not sides & MESSAGE_SIDES or case.status == "draft":
+    if not may_message(sides, case):
         raise NotAllowed("cannot_message", _("You cannot send messages on this case now."))
     text = (text or "").strip()
     if not text:
@@ -383,7 +447,7 @@ def add_message(case: Case, actor: Actor, text: str, *, now: datetime | None = N
     _claim_fresh(case)
     event = append_event(case, actor, "message_added", {"text": text}, now=now)
     queue_outbox(case, event, "case.message_added", ["consumer", "merchant", "assignee"], actor)
-    case.save(update_fields=["version", "seq", "head_hash", "updated_at"])
+    _save_head(case)
     return event
 
 
@@ -401,5 +465,5 @@ def add_note(case: Case, actor: Actor, text: str, *, now: datetime | None = None
         raise InvalidInput("required", _("Write a note first."), field="text")
     _claim_fresh(case)
     event = append_event(case, actor, "note_added", {"text": text}, now=now, visibility="platform_only")
-    case.save(update_fields=["version", "seq", "head_hash", "updated_at"])
+    _save_head(case)
     return event

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from gongdao.cases import facts
 from gongdao.errors import NotAllowed
 
 if TYPE_CHECKING:
@@ -124,12 +125,12 @@ def step(name: str) -> Callable[[Move], None]:
 
 
 def has_pending_deadline(move: Move) -> None:
-    if not move.case.deadlines.filter(state="pending").exists():
+    if "pending" not in facts.get(move.case).deadline_states:
         raise NotAllowed("no_deadline", _("No deadline is running on this case."))
 
 
 def has_paused_deadline(move: Move) -> None:
-    if not move.case.deadlines.filter(state="paused").exists():
+    if "paused" not in facts.get(move.case).deadline_states:
         raise NotAllowed("no_paused_deadline", _("No deadline of this case is paused."))
 
 

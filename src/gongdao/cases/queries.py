@@ -49,42 +49,28 @@ def allowed_actions(case: Case, actor: Actor, now: datetime | None = None) -> li
     sides = permissions.sides(actor, case)
     if not sides:
         return []
-    candidates = [(action, t) for action, t in _transitions_from(case.status) if sides & t.side_set]
+    candidates = [
+        (t, sides & t_sides) for t, t_sides in _transitions_from(case.status, case.mode) if sides & t_sides
+    ]
     if not candidates:
         return []
     now = now or timezone.now()
     policy = policy_queries.parsed(case.policy)
     with facts.reading(case):
-        return [
-            action
-            for action, transition in candidates
-            if _guard_passes(transition, case, actor, sides & transition.side_set, now, policy)
-        ]
+        return [t.action for t, mine in candidates if _guard_passes(t, case, actor, mine, now, policy)]
 
 
 @functools.cache
-def _transitions_from(status: str) -> tuple[tuple[str, Any], ...]:
-    """For each action (in the table's order) the transition ``workflow.find`` picks from this
-    status, with its sides as a set: the table is fixed, so this is worked out once."""
+def _transitions_from(status: str, mode: str) -> tuple[tuple[workflow.Transition, frozenset[str]], ...]:
+    """For each action, in the table's order, the transition ``perform`` would take from this
+    status in a case of this mode, with its sides as a set: the table is fixed, so this is
+    worked out once per status and mode."""
     found = []
     for action in workflow.ACTIONS:
-        transition = workflow.find(action, status)
+        transition = workflow.find(action, status, mode)
         if transition is not None:
-            found.append((action, _Candidate(transition)))
+            found.append((transition, frozenset(transition.sides)))
     return tuple(found)
-
-
-class _Candidate:
-    """A transition with its sides as a frozenset (``Transition`` is the workflow's own type)."""
-
-    __slots__ = ("transition", "side_set")
-
-    def __init__(self, transition: workflow.Transition) -> None:
-        self.transition = transition
-        self.side_set = frozenset(transition.sides)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.transition, name)
 
 
 def _guard_passes(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from gongdao import ids
+from gongdao.cases import facts
 from gongdao.errors import InvalidInput, NotAllowed
 from gongdao.evidence.models import EvidenceItem
 from gongdao.evidence.queries import side_of
@@ -25,8 +26,10 @@ def _own_items(move: Move):  # type: ignore[no-untyped-def]
 
 
 def has_own_evidence(move: Move) -> None:
-    """Guard: the actor's side has an item on this case that is not withdrawn yet."""
-    if not side_of(move.sides) or not _own_items(move).exists():
+    """Guard: the actor's side has an item on this case that is not withdrawn yet (read with the
+    case's other facts, once per read of the case: ``cases.facts``)."""
+    side = side_of(move.sides)
+    if not side or side not in facts.get(move.case).evidence_sides:
         raise NotAllowed("no_evidence_to_withdraw", _("You have no evidence on this case to withdraw."))
 
 

@@ -118,7 +118,7 @@ def _case_page(
         "lines": list(case.lines.select_related("order_line")),
         "panel": panel,
         "message_form": message_form,
-        "can_message": bool(sides & case_actions.MESSAGE_SIDES) and case.status != "draft",
+        "can_message": case_actions.may_message(sides, case),
         "your_move": case_queries.is_your_move(case, sides),
         "deadlines": case_queries.pending_deadlines(case),
         "events": events,
