@@ -56,9 +56,7 @@ def test_serve_answers_requests_with_its_worker_running(tmp_path: Path) -> None:
                 pytest.fail(f"gongdao serve exited with {proc.returncode}:\n{output}")
             try:
                 for _ in range(4):  # more requests than web workers: each must answer
-                    with urllib.request.urlopen(
-                        f"http://127.0.0.1:{port}/login/", timeout=10
-                    ) as resp:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as resp:
                         answered = resp.status
             except OSError:
                 time.sleep(0.5)
