@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdao import codes
 from gongdao.cases.actors import Actor
+from gongdao.cases.filing import requested
 from gongdao.cases.models import Case, CaseLine, LedgerEntry, RefundRequest
 from gongdao.errors import InvalidInput
 from gongdao.orders import queries as orders_queries
@@ -61,16 +62,16 @@ class Move:
     # count from then. None: now.
     occurred_at: datetime | None = None
 
-    @property
-    def self_help(self) -> bool:
-        return self.case.mode == "self_help"
-
 
 # ---- input -------------------------------------------------------------------------------
 
 
 def text(move: Move, key: str, *, required: bool = False, limit: int = 2000) -> str:
-    value = move.data.get(key, "")
+    return clean_text(move.data.get(key, ""), key, required=required, limit=limit)
+
+
+def clean_text(value: Any, key: str, *, required: bool = False, limit: int = 2000) -> str:
+    """A text input stripped, required or not, within its length; errors name ``key``."""
     if not isinstance(value, str):
         raise InvalidInput("invalid_text", _("Enter text."), field=key)
     value = value.strip()
@@ -268,7 +269,7 @@ def submit(move: Move) -> None:
 
 
 def accept(move: Move) -> None:
-    agreed = {cl.order_line.line_no: cl.requested_fen for cl in move.case.lines.select_related("order_line")}
+    agreed = requested(move.case)
     move.payload["remedy"] = move.case.remedy
     move.payload["amounts"] = as_lines(agreed)
     begin_fulfilment(move, move.case.remedy, agreed)

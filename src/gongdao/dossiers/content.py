@@ -15,8 +15,9 @@ from datetime import date
 
 from gongdao.dossiers import legal, masking, narrative, regions, words
 from gongdao.dossiers.answers import Answers
-from gongdao.dossiers.narrative import Sentence, china_date, day
+from gongdao.dossiers.narrative import Sentence, day
 from gongdao.dossiers.snapshot import CaseRecord, Evidence
+from gongdao.law.casefacts import china_date
 from gongdao.money import format_fen
 from gongdao.policy.calendar import WorkingCalendar
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from gongdao.dossiers.answers import Answers, law_claims
-from gongdao.dossiers.narrative import china_date
 from gongdao.dossiers.snapshot import CaseRecord
 from gongdao.law import advisor, casefacts
+from gongdao.law.casefacts import china_date
 from gongdao.law.entitlement import Basis, Entitlement
 from gongdao.law.facts import Facts
 from gongdao.policy.calendar import WorkingCalendar

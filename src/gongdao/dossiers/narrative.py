@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from gongdao.dossiers import words
 from gongdao.dossiers.snapshot import CaseRecord, Event
+from gongdao.law.casefacts import china_date
 from gongdao.money import format_fen
 
-CHINA = ZoneInfo("Asia/Shanghai")
 MONEY_REMEDIES = ("refund_only", "return_and_refund", "partial_refund", "compensation")
 ROLE_WORDS = {
     "consumer": "消费者",
@@ -34,14 +33,6 @@ ROLE_WORDS = {
     "outside": "外部当事人",
 }
 Text = Callable[[str], str]
-
-
-def china_date(moment: datetime | str | None) -> date | None:
-    if moment is None or moment == "":
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return moment.astimezone(CHINA).date()
 
 
 def day(d: date) -> str:

@@ -79,13 +79,9 @@ def _presenting(user: Any, consumer_id: int | None) -> bool:
 
 
 def _invited(user: Any, case: Case) -> bool:
-    from django.utils import timezone
-
     from gongdao.selfhelp.models import Invitation
 
-    return Invitation.objects.filter(
-        guest=user, case=case, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists()
+    return Invitation.objects.active().filter(guest=user, case=case).exists()
 
 
 def may_act_for(user: Any, consumer: Any) -> bool:
@@ -145,17 +141,10 @@ def visible_cases(user: Any) -> QuerySet:
     if user.role == "association_staff":
         return qs.filter(authorizations__staff=user, authorizations__revoked_at__isnull=True).distinct()
     if user.role == "merchant_guest":
-        from django.utils import timezone
+        from gongdao.selfhelp.models import Invitation
 
-        return (
-            qs.filter(
-                invitations__guest=user,
-                invitations__revoked_at__isnull=True,
-                invitations__expires_at__gt=timezone.now(),
-            )
-            .exclude(status="draft")
-            .distinct()
-        )
+        invited = Invitation.objects.active().filter(guest=user).values("case_id")
+        return qs.filter(pk__in=invited).exclude(status="draft")
     return qs.none()
 
 

@@ -28,13 +28,19 @@ def ensure_default() -> PolicyVersion:
     existing = PolicyVersion.objects.filter(profile="").order_by("effective_at").first()
     if existing:
         return existing
-    doc = document.default()
+    return _register_packaged(document.default())
+
+
+def _register_packaged(doc: document.PolicyDocument, profile: str = "") -> PolicyVersion:
+    """A document shipped with Gongdao, registered once under its own version label (in force
+    since long ago: it was never scheduled)."""
     version, _created = PolicyVersion.objects.get_or_create(
         version=doc.version,
         defaults={
             "document": doc.source,
             "effective_at": datetime(2000, 1, 1, tzinfo=UTC),
             "loaded_via": "default",
+            "profile": profile,
         },
     )
     return version
@@ -108,17 +114,7 @@ def profile_version(name: str) -> PolicyVersion:
     Registered on first use from the packaged document and immutable after, like any version:
     a self-help case keeps the profile figures it was filed under even when a later release of
     Gongdao ships new ones (they get a new ``[policy] version`` label)."""
-    doc = profile(name)
-    version, _created = PolicyVersion.objects.get_or_create(
-        version=doc.version,
-        defaults={
-            "document": doc.source,
-            "effective_at": datetime(2000, 1, 1, tzinfo=UTC),
-            "loaded_via": "default",
-            "profile": name,
-        },
-    )
-    return version
+    return _register_packaged(profile(name), name)
 
 
 def profiles() -> list[tuple[str, document.PolicyDocument]]:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongdao.cases.effects import clean_text
 from gongdao.errors import Conflict, Forbidden, InvalidInput
 from gongdao.orders.models import Order, OrderLine
 from gongdao.parties.models import OutsideParty
@@ -53,19 +54,8 @@ def _unknown(data: dict[str, Any], allowed: set[str], where: str) -> None:
 
 
 def _text(data: dict[str, Any], key: str, field: str, *, required: bool = False, limit: int = 200) -> str:
-    value = data.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput("invalid_text", _("Enter text."), field=field)
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput("required", _("This field is required."), field=field)
-    if len(value) > limit:
-        raise InvalidInput(
-            "too_long", _("Keep this under %(limit)d characters.") % {"limit": limit}, field=field
-        )
-    return value
+    value = data.get(key)
+    return clean_text("" if value is None else value, field, required=required, limit=limit)
 
 
 def _fen(data: dict[str, Any], key: str, field: str, *, default: int | None = None) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongdao.cases import effects
+from gongdao.cases import effects, filing
 from gongdao.cases.effects import Move
 from gongdao.errors import InvalidInput, NotAllowed
 
@@ -174,7 +174,7 @@ def record_merchant_reply(move: Move) -> None:
     if note:
         move.payload["note"] = note
     if reply == "accepted":
-        agreed = effects.amounts(move, case.remedy, default=_requested(case))
+        agreed = effects.amounts(move, case.remedy, default=filing.requested(case))
         move.payload["remedy"] = case.remedy
         move.payload["amounts"] = effects.as_lines(agreed)
         case.offer = None
@@ -255,7 +255,3 @@ def note_overdue(move: Move) -> None:
     move.payload["profile_expiry"] = move.policy.deadline(kind).on_expiry
     move.event_type = "deadline.passed"
     move.outbox.append(("deadline.expired", ["consumer"]))
-
-
-def _requested(case: Any) -> dict[int, int]:
-    return {cl.order_line.line_no: cl.requested_fen for cl in case.lines.select_related("order_line")}

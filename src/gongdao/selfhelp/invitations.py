@@ -95,10 +95,7 @@ def status_of(invitation: Invitation, now: datetime | None = None) -> str:
 
 def active_for_guest(user: Any, now: datetime | None = None) -> QuerySet[Invitation]:
     """The invitations that let this guest in now (usually one)."""
-    now = now or timezone.now()
-    return Invitation.objects.filter(guest=user, revoked_at__isnull=True, expires_at__gt=now).select_related(
-        "case"
-    )
+    return Invitation.objects.active(now).filter(guest=user).select_related("case")
 
 
 def _may_manage(actor: Actor, case: Case) -> None:

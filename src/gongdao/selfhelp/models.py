@@ -3,8 +3,11 @@ inside Gongdao without an account (role ``merchant_guest``)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongdao import ids
@@ -12,6 +15,12 @@ from gongdao import ids
 
 def _invitation_id() -> str:
     return ids.new_id("invitation")
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def active(self, now: datetime | None = None) -> InvitationQuerySet:
+        """Invitations that let their guest in now: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
 class Invitation(models.Model):
@@ -28,6 +37,8 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -36,5 +47,5 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return self.public_id
 
-    def is_active(self, now) -> bool:  # type: ignore[no-untyped-def]
+    def is_active(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now

@@ -220,7 +220,7 @@ def parse(action: str, post: Any, case_lines: list[Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in INPUTS.get(action, ()):
         if name == "lines":
-            lines = _parse_lines(post, case_lines, action)
+            lines = parse_lines(post, case_lines, action)
             if lines is not None:
                 data["lines"] = lines
         elif name == "rules":
@@ -244,7 +244,7 @@ def _rule_ids(post: Any) -> list[str]:
     return ids
 
 
-def _parse_lines(post: Any, case_lines: list[Any], action: str) -> list[dict[str, int]] | None:
+def parse_lines(post: Any, case_lines: list[Any], action: str) -> list[dict[str, int]] | None:
     lines = []
     for cl in case_lines:
         no = cl.order_line.line_no

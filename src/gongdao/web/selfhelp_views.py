@@ -27,7 +27,7 @@ from gongdao.money import parse_yuan
 from gongdao.parties import permissions
 from gongdao.policy.document import PROFILES
 from gongdao.selfhelp.declare import MAX_LINES, declare_purchase
-from gongdao.web import casepage, labels, selfhelp_panel
+from gongdao.web import actionforms, casepage, labels, selfhelp_panel
 
 TIME = re.compile(r"^\d{1,2}:\d{2}$")
 WHERE_CHOICES = {
@@ -371,7 +371,7 @@ def parse_step(action: str, post: Any, case_lines: list[Any]) -> dict[str, Any]:
         data["reply"] = post.get("reply", "")
         if data["reply"] == "offered":
             data["remedy"] = post.get("remedy", "")
-            lines = _amounts(post, case_lines)
+            lines = actionforms.parse_lines(post, case_lines, action)
             if lines:
                 data["lines"] = lines
         elif data["reply"] == "carried_out" and post.get("amount", "").strip():
@@ -388,22 +388,6 @@ def parse_step(action: str, post: Any, case_lines: list[Any]) -> dict[str, Any]:
         if data["step"] in ("decided", "appeal_decided"):
             data["outcome"] = post.get("outcome", "")
     return data
-
-
-def _amounts(post: Any, case_lines: list[Any]) -> list[dict[str, int]]:
-    lines = []
-    for cl in case_lines:
-        no = cl.order_line.line_no
-        text = (post.get(f"amount-{no}") or "").strip()
-        if not text:
-            continue
-        try:
-            lines.append({"line_no": no, "amount_fen": parse_yuan(text)})
-        except ValueError:
-            raise InvalidInput(
-                "invalid_amount", _("Enter an amount in yuan, like 12.30."), field=f"amount-{no}"
-            )
-    return lines
 
 
 def _check_version(case: Case, version: int | None) -> None:
