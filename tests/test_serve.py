@@ -61,8 +61,9 @@ def test_serve_answers_requests_with_its_worker_running(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.5)
         assert answered == 200
+        # -ww: ps cuts the command line at the terminal width otherwise ("worke" in CI)
         children = subprocess.run(
-            ["ps", "-o", "args=", "--ppid", str(proc.pid)], capture_output=True, text=True
+            ["ps", "-ww", "-o", "args=", "--ppid", str(proc.pid)], capture_output=True, text=True
         ).stdout
         assert "worker" in children, children  # the deadline worker runs beside the web workers
     finally:
