@@ -146,3 +146,23 @@ def test_listing_cases_reads_lines_and_facts_per_page_not_per_case(api: Any, flo
     for item in page:  # each with its own lines and allowed actions
         core = queries.case_object(Case.objects.get(public_id=item["id"]), key_of(agnes))
         assert item["lines"] == core["lines"] and item["allowed_actions"] == core["allowed_actions"]
+
+
+def test_a_case_read_names_its_policy_by_digest_and_reads_the_document_once(api: Any, flow: Any) -> None:
+    """The policy document (about 14 KB) is not read with every case: the statement carries the
+    version's digest, and a process reads and parses each document once."""
+    from gongdao.policy import queries as policy_queries
+    from gongdao.policy.models import PolicyVersion
+
+    case = flow.awaiting_merchant()
+    policy_queries._parsed_by_digest.clear()
+    with CaptureQueriesContext(connection) as first:
+        assert api.bob.get(f"/cases/{case.public_id}").status_code == 200
+    assert [statement(q["sql"]) for q in first.captured_queries][-1] == "SELECT policy_policyversion"
+    with CaptureQueriesContext(connection) as again:
+        body = api.bob.get(f"/cases/{case.public_id}").json()
+    assert len(again.captured_queries) == key_statements() + 1
+    assert not any("document" in q["sql"] for q in again.captured_queries)
+    version = PolicyVersion.objects.get(pk=case.policy_id)
+    assert body["policy_version"] == version.version
+    assert policy_queries._parsed_by_digest[version.sha256] is policy_queries.parsed(version)

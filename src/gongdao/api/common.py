@@ -82,7 +82,7 @@ class RowReader:
 _RELATED = (  # (relation, model, fields read, required)
     ("order", Order, ("id", "public_id"), True),
     ("consumer", User, ("id", "public_id"), True),
-    ("policy", PolicyVersion, ("id", "version", "document"), True),
+    ("policy", PolicyVersion, ("id", "version", "sha256"), True),  # not the document: see parsed()
     ("shop", Shop, ("id", "public_id", "name"), False),
     ("assignee", User, ("id", "public_id"), False),
     ("outside_merchant", OutsideParty, ("id", "name"), False),

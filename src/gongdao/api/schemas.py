@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Discriminator, Field, Tag, field_validator
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    Discriminator,
+    Field,
+    ModelWrapValidatorHandler,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from gongdao import codes
 from gongdao.api.models import SCOPES
@@ -102,7 +114,23 @@ class In(Schema):
         return _no_nul(value)
 
 
-class Problem(Schema):
+class Out(Schema):
+    """Response bodies. The domain's reads build them as dicts, which are validated as they are:
+    django-ninja's own validation first wraps any value in an attribute getter (for ORM rows),
+    which on the case object, the API's hottest read, cost more than the validation itself
+    (docs/benchmarks.md). Anything else (an object) still goes through that getter."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if type(values) is dict:
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+class Problem(Out):
     """An error (RFC 9457). ``errors`` lists bad fields; 409s carry ``current_status``."""
 
     model_config = ConfigDict(extra="allow")
@@ -116,7 +144,7 @@ class Problem(Schema):
     version: int | None = None
 
 
-class FieldError(Schema):
+class FieldError(Out):
     field: str
     code: str
     detail: str
@@ -171,7 +199,7 @@ OrdersIn = Annotated[
 ]
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(Out):
     line_no: int
     name: str
     spec: str
@@ -181,7 +209,7 @@ class OrderLineOut(Schema):
     has_case: bool = Field(description="A case names this line.")
 
 
-class OrderOut(Schema):
+class OrderOut(Out):
     id: str
     external_id: str
     source: Literal["platform", "declared"]
@@ -206,13 +234,13 @@ class OrderUpsertOut(OrderOut):
     result: Literal["created", "updated", "unchanged"]
 
 
-class OrderBatchItem(Schema):
+class OrderBatchItem(Out):
     external_id: str
     id: str
     result: Literal["created", "updated", "unchanged"]
 
 
-class OrderBatchOut(Schema):
+class OrderBatchOut(Out):
     created: int
     updated: int
     unchanged: int
@@ -227,7 +255,7 @@ class LineAmount(In):
     amount_fen: int = Field(ge=0, le=FEN)
 
 
-class LineAmountOut(Schema):
+class LineAmountOut(Out):
     line_no: int
     amount_fen: int
 
@@ -243,7 +271,7 @@ class CaseFileIn(In):
     submit: bool = Field(False, description="Send it to the merchant at once (only the consumer can).")
 
 
-class CaseLineOut(Schema):
+class CaseLineOut(Out):
     line_no: int
     name: str
     paid_fen: int
@@ -252,13 +280,13 @@ class CaseLineOut(Schema):
     refunded_fen: int
 
 
-class OfferOut(Schema):
+class OfferOut(Out):
     remedy: Remedy
     amounts: list[LineAmountOut]
     message: str = ""
 
 
-class DecisionOut(Schema):
+class DecisionOut(Out):
     model_config = ConfigDict(extra="allow")
     outcome: DecisionOutcome
     reasons: str = ""
@@ -270,7 +298,7 @@ class DecisionOut(Schema):
     amounts: list[LineAmountOut] | None = None
 
 
-class CaseOut(Schema):
+class CaseOut(Out):
     id: str
     mode: Mode
     status: Status
@@ -304,7 +332,7 @@ class CaseOut(Schema):
     ended_at: datetime | None
 
 
-class CasePage(Schema):
+class CasePage(Out):
     items: list[CaseOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last.")
     total: int = Field(description="Cases in the listing (fixed when its first page was read).")
@@ -347,11 +375,11 @@ class ActionIn(In):
     )
 
 
-class EvidenceLinks(Schema):
+class EvidenceLinks(Out):
     content: str
 
 
-class ReuseFlagOut(Schema):
+class ReuseFlagOut(Out):
     kind: str
     distance: int | None
     other_case: str
@@ -360,7 +388,7 @@ class ReuseFlagOut(Schema):
     case_url: str
 
 
-class EvidenceOut(Schema):
+class EvidenceOut(Out):
     id: str
     case: str
     kind: EvidenceKind
@@ -381,7 +409,7 @@ class EvidenceOut(Schema):
     )
 
 
-class EventOut(Schema):
+class EventOut(Out):
     id: str
     seq: int
     type: str
@@ -399,7 +427,7 @@ class EventOut(Schema):
     hash: str
 
 
-class ActionOut(Schema):
+class ActionOut(Out):
     event: EventOut
     case: CaseOut
 
@@ -408,7 +436,7 @@ class MessageIn(In):
     text: str = Field(min_length=1, max_length=5000)
 
 
-class MessageOut(Schema):
+class MessageOut(Out):
     id: str
     seq: int
     author: str
@@ -417,7 +445,7 @@ class MessageOut(Schema):
     recorded_at: datetime
 
 
-class CheckpointOut(Schema):
+class CheckpointOut(Out):
     seq: int
     hash: str
     signed_at: datetime
@@ -426,7 +454,7 @@ class CheckpointOut(Schema):
     reason: str
 
 
-class VerificationOut(Schema):
+class VerificationOut(Out):
     case: str
     ok: bool
     events: int
@@ -440,13 +468,13 @@ class VerificationOut(Schema):
 # ---- money, health, law ----------------------------------------------------------------------
 
 
-class ShopOut(Schema):
+class ShopOut(Out):
     id: str
     name: str
     region: str
 
 
-class LedgerEntryOut(Schema):
+class LedgerEntryOut(Out):
     case: str
     kind: str
     amount_fen: int
@@ -454,35 +482,35 @@ class LedgerEntryOut(Schema):
     recovered_at: datetime | None
 
 
-class LedgerOut(Schema):
+class LedgerOut(Out):
     shop: str
     shop_name: str
     outstanding_fen: int = Field(description="Advance payouts not yet recovered from the shop.")
     entries: list[LedgerEntryOut]
 
 
-class HealthOut(Schema):
+class HealthOut(Out):
     status: Literal["ok", "unavailable"]
     database: str
     storage: str
     version: str
 
 
-class PingOut(Schema):
+class PingOut(Out):
     pong: bool
 
 
-class TextOut(Schema):
+class TextOut(Out):
     zh: str
     en: str
 
 
-class BasisOut(Schema):
+class BasisOut(Out):
     law: str
     article: str
 
 
-class EntitlementOut(Schema):
+class EntitlementOut(Out):
     code: str
     eligible: bool
     reason: str
@@ -510,7 +538,7 @@ class WebhookIn(In):
     description: str = Field("", max_length=200)
 
 
-class WebhookOut(Schema):
+class WebhookOut(Out):
     id: str
     url: str
     description: str
@@ -527,7 +555,7 @@ class WebhookCreatedOut(WebhookOut):
     secret: str = Field(description="Shown once: keep it to verify the Gongdao-Signature header.")
 
 
-class AttemptOut(Schema):
+class AttemptOut(Out):
     number: int
     started_at: datetime
     finished_at: datetime | None
@@ -537,7 +565,7 @@ class AttemptOut(Schema):
     manual: bool
 
 
-class DeliveryOut(Schema):
+class DeliveryOut(Out):
     id: str
     endpoint: str
     event_id: str

@@ -9,6 +9,7 @@ from it. Only a version that is not yet in force may be rescheduled or withdrawn
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +29,10 @@ class PolicyVersion(models.Model):
     # is first filed under it; blank for the platform's own versions. A profile version is never
     # "in force" for the platform: only self-help cases point at it.
     profile = models.CharField(max_length=40, blank=True, db_index=True)
+    # Digest of the published document, so anyone holding a copy can check it; stored (set on
+    # every save) so that a read needing the document's rules can name it without reading it:
+    # policy.queries.parsed keeps parsed documents by digest.
+    sha256 = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         ordering = ["-effective_at"]
@@ -35,10 +40,16 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return self.version
 
-    @property
-    def sha256(self) -> str:
-        """Digest of the published document, so anyone holding a copy can check it."""
-        return hashlib.sha256(self.document.encode("utf-8")).hexdigest()
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sha256 = document_digest(self.document)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "document" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sha256"}
+        super().save(*args, **kwargs)
+
+
+def document_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class CalendarYear(models.Model):

@@ -95,9 +95,24 @@ def _parse(text: str) -> document.PolicyDocument:
     return document.parse(text)
 
 
+_parsed_by_digest: dict[str, document.PolicyDocument] = {}
+
+
 def parsed(version: PolicyVersion) -> document.PolicyDocument:
-    """The version's document, parsed once per process (a registered document never changes)."""
-    return _parse(version.document)
+    """The version's document, parsed once per process (a registered document never changes).
+
+    Kept by the document's digest, so a read that selected the version without its document
+    (``.defer("document")``: the API's case read) reads it only the first time a process
+    meets it; a version not yet saved is parsed from its text."""
+    if not version.sha256:
+        return _parse(version.document)
+    found = _parsed_by_digest.get(version.sha256)
+    if found is None:
+        found = _parse(version.document)
+        if len(_parsed_by_digest) >= 256:  # (a process meets a handful; never grow without end)
+            _parsed_by_digest.clear()
+        _parsed_by_digest[version.sha256] = found
+    return found
 
 
 def profile(name: str) -> document.PolicyDocument:
