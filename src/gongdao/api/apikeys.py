@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -232,14 +232,15 @@ def _count(where: list[str], params: list[Any], now: datetime | None) -> tuple[A
     now = now or timezone.now()
     seconds = now.timestamp()
     window = int(seconds // 60)
+    database = connections[DEFAULT_DB_ALIAS]  # (once: each attribute of the proxy costs)
     # Outside a transaction the statement is its own (autocommit): see _count_sql.
-    sql = _count_sql(connection.vendor, tuple(where), not connection.in_atomic_block)
-    row = db.fetchone(sql, [window, window, connection.ops.adapt_datetimefield_value(now), *params])
+    sql = _count_sql(database.vendor, tuple(where), not database.in_atomic_block)
+    row = db.fetchone(sql, [window, window, database.ops.adapt_datetimefield_value(now), *params])
     if row is None:
         return None
-    key = _KEY.read(row[: len(_KEY)])
-    if connection.vendor == "postgresql":  # the user, read in the same statement
+    key = _KEY.read(row[: len(_KEY)], database)
+    if database.vendor == "postgresql":  # the user, read in the same statement
         user = row[len(_KEY) :]
-        key._state.fields_cache["user"] = None if user[0] is None else _USER.read(user)
+        key._state.fields_cache["user"] = None if user[0] is None else _USER.read(user, database)
     reset = max(1, math.ceil((window + 1) * 60 - seconds))
     return key, Usage(limit=key.rate_limit or default_limit(), used=key.window_count, reset_after=reset)
