@@ -41,6 +41,16 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
+def _seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(f"{name}: expected a number of seconds, got {raw!r}")
+    if not 0 <= value <= 60:
+        raise SettingError(f"{name}: must be between 0 and 60 seconds, got {raw}")
+    return value
+
+
 def _port(name: str, raw: str) -> int:
     value = _positive_int(name, raw)
     if value > 65535:
@@ -138,6 +148,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GONGDAO_MAX_VIDEO_MB", "500", _positive_int, "Largest video upload, MB."),
     Setting("GONGDAO_MAX_DOCUMENT_MB", "50", _positive_int, "Largest document upload, MB."),
     Setting("GONGDAO_API_RATE_LIMIT", "600", _positive_int, "API requests per minute per API key."),
+    Setting(
+        "GONGDAO_API_KEY_HOLD_SECONDS",
+        "1",
+        _seconds,
+        "How long a web process may serve an API key from what it last read of it (0: read every time).",
+    ),
 )
 
 

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongdao.api import apikeys, webhooks
@@ -101,7 +100,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        active = list(queryset.filter(revoked_at__isnull=True))
+        for key in active:
+            apikeys.revoke(key.public_id)
+        count = len(active)
         messages.success(request, _("%(count)d key(s) revoked.") % {"count": count})
 
 

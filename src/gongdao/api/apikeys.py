@@ -11,6 +11,7 @@ import functools
 import hashlib
 import math
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -129,6 +130,7 @@ def revoke(public_id: str, now: datetime | None = None) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = now or timezone.now()
         key.save(update_fields=["revoked_at"])
+    forget(key.digest)
     return key
 
 
@@ -163,17 +165,39 @@ def default_limit() -> int:
     return int(configured or settings.ENV.get("GONGDAO_API_RATE_LIMIT") or 600)
 
 
+def hold_seconds() -> float:
+    configured = getattr(settings, "GONGDAO_API_KEY_HOLD_SECONDS", None)
+    if configured is not None:
+        return float(configured)
+    return float(settings.ENV.get("GONGDAO_API_KEY_HOLD_SECONDS", 1))
+
+
 def authenticate(secret: str, now: datetime | None = None) -> tuple[ApiKey, Usage] | None:
     """The active key with this secret, with this request counted against its rate limit.
 
-    One statement (``UPDATE … RETURNING``) finds the key, counts the request in its one-minute
-    window and records its last use, so every web process shares the count and a revoked key
-    is refused at once. The user of a personal token is read with it: in the same statement on
+    One statement (``UPDATE … RETURNING``) finds the key, adds the requests to its count in
+    its one-minute window and records its last use, so every web process shares the count and
+    sees a revocation. The user of a personal token is read with it: in the same statement on
     PostgreSQL (the UPDATE in a WITH clause), in a second one on SQLite, which has no UPDATE
-    in WITH (both statements run in-process there, with no round trip to a server)."""
+    in WITH (both statements run in-process there, with no round trip to a server).
+
+    Between statements a process holds what it read (see ``_Held``): far below the limit, and
+    for at most ``GONGDAO_API_KEY_HOLD_SECONDS``, it counts a key's requests itself and adds
+    them to the row with its next statement."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    found = _count(["digest = %s", "revoked_at IS NULL"], [digest(secret)], now)
+    now = now or timezone.now()
+    seconds = now.timestamp()
+    window = int(seconds // 60)
+    hashed = digest(secret)
+    with _held_lock:
+        held = _held.pop(hashed, None)
+        if held is not None and held.may_count(window, seconds, hold_seconds()):
+            held.unsynced += 1
+            _held[hashed] = held
+            return held.key, _usage(held.key, held.counted + held.unsynced, window, seconds)
+    pending = held.unsynced if held is not None and held.window == window else 0
+    found = _count(["digest = %s", "revoked_at IS NULL"], [hashed], now, pending + 1)
     if found is None:
         return None
     key, usage = found
@@ -182,7 +206,57 @@ def authenticate(secret: str, now: datetime | None = None) -> tuple[ApiKey, Usag
             key.user = _user(key.user_id)
         if key.user is None or not key.user.is_active:
             return None
+    if hold_seconds() > 0:
+        with _held_lock:
+            _held[hashed] = _Held(key, window, usage.used, 0, seconds)
     return key, usage
+
+
+@dataclass
+class _Held:
+    """What this process last read of a key, and the requests it has served since.
+
+    Counting every request in the key's row is a database write per API request (on
+    PostgreSQL a round trip and a new row version; bench/api_bench.py). So a process serves a
+    key from what it read, counting its requests itself, while all of these hold: the read is
+    younger than ``GONGDAO_API_KEY_HOLD_SECONDS`` (default 1 s) and of the current minute's
+    window; fewer than 1% of the limit are counted here only; and the count, with those, is
+    below half the limit. Otherwise the next request runs the statement, which adds what was
+    counted here. So from half the limit on every request is counted in the row, exactly as
+    before, and however many processes serve a key, each holds back at most 1% of its limit.
+    A key revoked, or its user deactivated, by another process is refused here within the
+    hold; by this process (``revoke``, the admin's action), at once."""
+
+    key: ApiKey
+    window: int
+    counted: int  # the row's count in the window, as read
+    unsynced: int  # requests served here since, not yet in the row
+    read_at: float  # seconds since the epoch
+
+    def may_count(self, window: int, seconds: float, hold: float) -> bool:
+        limit = self.key.rate_limit or default_limit()
+        return (
+            window == self.window
+            and 0 <= seconds - self.read_at < hold
+            and self.unsynced + 1 <= limit // 100
+            and 2 * (self.counted + self.unsynced + 1) <= limit
+        )
+
+
+_held: dict[str, _Held] = {}
+_held_lock = threading.Lock()
+
+
+def forget(*digests: str) -> None:
+    """Stop holding these keys in this process (they were revoked here)."""
+    with _held_lock:
+        for hashed in digests:
+            _held.pop(hashed, None)
+
+
+def _usage(key: ApiKey, used: int, window: int, seconds: float) -> Usage:
+    reset = max(1, math.ceil((window + 1) * 60 - seconds))
+    return Usage(limit=key.rate_limit or default_limit(), used=used, reset_after=reset)
 
 
 def _user(pk: int) -> Any:
@@ -209,7 +283,7 @@ def _count_sql(vendor: str, where: tuple[str, ...], asynchronous: bool) -> str:
     columns = ", ".join(quote(c) for c in _COLUMNS)
     update = (
         f"UPDATE {table} SET "  # noqa: S608 (names are ours, values are parameters)
-        "window_count = CASE WHEN window_start = %s THEN window_count + 1 ELSE 1 END, "
+        "window_count = CASE WHEN window_start = %s THEN window_count + %s ELSE %s END, "
         f"window_start = %s, last_used_at = %s WHERE {' AND '.join(where)} RETURNING {columns}"
     )
     if vendor != "postgresql":
@@ -228,19 +302,18 @@ def _count_sql(vendor: str, where: tuple[str, ...], asynchronous: bool) -> str:
     return sql
 
 
-def _count(where: list[str], params: list[Any], now: datetime | None) -> tuple[ApiKey, Usage] | None:
-    now = now or timezone.now()
+def _count(where: list[str], params: list[Any], now: datetime, requests: int) -> tuple[ApiKey, Usage] | None:
     seconds = now.timestamp()
     window = int(seconds // 60)
     database = connections[DEFAULT_DB_ALIAS]  # (once: each attribute of the proxy costs)
     # Outside a transaction the statement is its own (autocommit): see _count_sql.
     sql = _count_sql(database.vendor, tuple(where), not database.in_atomic_block)
-    row = db.fetchone(sql, [window, window, database.ops.adapt_datetimefield_value(now), *params])
+    at = database.ops.adapt_datetimefield_value(now)
+    row = db.fetchone(sql, [window, requests, requests, window, at, *params])
     if row is None:
         return None
     key = _KEY.read(row[: len(_KEY)], database)
     if database.vendor == "postgresql":  # the user, read in the same statement
         user = row[len(_KEY) :]
         key._state.fields_cache["user"] = None if user[0] is None else _USER.read(user, database)
-    reset = max(1, math.ceil((window + 1) * 60 - seconds))
-    return key, Usage(limit=key.rate_limit or default_limit(), used=key.window_count, reset_after=reset)
+    return key, _usage(key, key.window_count, window, seconds)
