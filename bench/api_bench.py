@@ -9,14 +9,13 @@ gunicorn with two sync workers running ``gongdao.wsgi`` (as ``gongdao serve --no
 127.0.0.1, on SQLite and on PostgreSQL. Goals (issue #6): reading ≥ 0.5 of the no-op rate,
 posting ≥ 0.2 of it.
 
-gunicorn is started directly rather than through ``gongdao serve`` because ``serve`` migrates
-in gunicorn's master before it forks, and the workers inherit the master's open database
-connection: on PostgreSQL two workers then talk over one socket ("lost synchronization with
-server", 500s). Reported to the CLI's owner; the fix is to close connections before forking.
+gunicorn is started directly, with the options ``gongdao serve --no-worker --workers 2`` gives
+it (sync workers, the access log), as the first figures were measured (``serve`` then shared its
+master's database connection with the forked workers; it closes it before forking now).
 
     /work/venv/bin/python bench/api_bench.py [--seconds 10] [--clients 4] [--rounds 2]
         [--database sqlite|postgresql|both]
-        [--pg-url postgresql://postgres@127.0.0.1:5432/gongdao_api_bench]
+        [--pg-url postgresql://postgres@127.0.0.1:5432/gongdao_api_bench] [--hold SECONDS]
 
 The PostgreSQL database named in --pg-url is dropped and created afresh. Prints a Markdown
 table for docs/benchmarks.md. Each client is a process with its own connection per request
@@ -87,7 +86,7 @@ def reset_postgres(url: str) -> None:
 
 
 def prepare(database: str, pg_url: str, data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    env = {**os.environ, "GONGDAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "GONGDAO_DATA_DIR": str(data_dir), "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
     env.pop("GONGDAO_DATABASE_URL", None)
     if database == "postgresql":
         reset_postgres(pg_url)
@@ -256,12 +255,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds (the median is reported)")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument(
+        "--hold",
+        help="GONGDAO_API_KEY_HOLD_SECONDS for the server (default: the setting's default, 1 s); "
+        "0 counts every request in the key's row, as for a key past half its rate limit",
+    )
     args = parser.parse_args()
+    if args.hold is not None:
+        os.environ["GONGDAO_API_KEY_HOLD_SECONDS"] = args.hold
     databases = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     rows = [row for database in databases for row in run(database, args)]
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"{args.clients} clients, {args.rounds} rounds of {args.seconds:g} s, median shown\n")
+    print(f"{args.clients} clients, {args.rounds} rounds of {args.seconds:g} s, median shown")
+    print(f"GONGDAO_API_KEY_HOLD_SECONDS: {os.environ.get('GONGDAO_API_KEY_HOLD_SECONDS', '1 (default)')}\n")
     print("| database | endpoint | requests/s | p50 ms | p99 ms | of the no-op |")
     print("|---|---|---:|---:|---:|---:|")
     for row in rows:
