@@ -174,7 +174,6 @@ def test_the_guest_sees_this_case_and_nothing_else(world: Any, case: Any, invite
         "/console/",
         "/console/shop/",
         "/account/",
-        "/inbox/",
         "/association/",
         f"/api/v1/cases/{other.public_id}",
         f"/api/v1/cases/{charlies.public_id}/events",

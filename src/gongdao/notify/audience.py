@@ -47,8 +47,10 @@ def side_users(case: Any, side: str) -> list[User]:
         # Association staff acting for the consumer under a power of attorney hear what the
         # consumer hears (issue 5: "an association acting for the consumer").
         return [case.consumer, *acting_for_consumer(case)]
-    if side == "merchant" and case.shop_id:
-        return list(User.objects.filter(shop_id=case.shop_id, role__in=permissions.MERCHANT_ROLES))
+    if side == "merchant":
+        if case.shop_id:
+            return list(User.objects.filter(shop_id=case.shop_id, role__in=permissions.MERCHANT_ROLES))
+        return invited_merchants(case)
     if side == "assignee" and case.assignee_id:
         return [case.assignee]
     if side == "agent":
@@ -58,6 +60,15 @@ def side_users(case: Any, side: str) -> list[User]:
     if side == "senior_agent":
         return list(User.objects.filter(role="senior_agent", is_active=True))
     return []  # "platform" (admins and platform keys) hears through webhooks
+
+
+def invited_merchants(case: Any) -> list[User]:
+    """The outside merchant on a self-help case: the guest of each invitation that works now
+    (they hear by email, with their invitation link; docs/self-help.md)."""
+    from gongdao.selfhelp.models import Invitation
+
+    invited = Invitation.objects.active().filter(case=case).values("guest_id")
+    return list(User.objects.filter(role="merchant_guest", is_active=True, pk__in=invited))
 
 
 def acting_for_consumer(case: Any) -> list[User]:

@@ -5,6 +5,7 @@ of one or more notices, plain text and HTML, from the templates in notify/templa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -264,16 +265,20 @@ def _subject(items: list[NoticeText]) -> str:
 
 def notices_email(user: Any, to: str, notices: list[Notification]) -> EmailMultiAlternatives:
     """One email with these notices, in the reader's language."""
+    guest = user.role == "merchant_guest"
     with reader_locale(user):
         items = [describe(n) for n in notices]
+        if guest:
+            items = [_through_invitation(user, item) for item in items]
         optional = sorted({n.category for n in notices if not is_mandatory(n.category)})
         context = {
             "name": user.display_name,
             "items": items,
             "unsubscribe": [(CATEGORIES[c], unsubscribe.url(user, [c])) for c in optional],
             "has_mandatory": any(is_mandatory(n.category) for n in notices),
-            "preferences_url": settings.BASE_URL + reverse("notify:preferences"),
-            "inbox_url": settings.BASE_URL + reverse("notify:inbox"),
+            # A merchant's guest has no login: their invitation link is their way in.
+            "preferences_url": "" if guest else settings.BASE_URL + reverse("notify:preferences"),
+            "inbox_url": "" if guest else settings.BASE_URL + reverse("notify:inbox"),
             "language": language_of(user),
         }
         subject = _subject(items)
@@ -286,6 +291,16 @@ def notices_email(user: Any, to: str, notices: list[Notification]) -> EmailMulti
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _through_invitation(guest: Any, item: NoticeText) -> NoticeText:
+    """A guest's notice links to their invitation (it signs them in to the case while it works)."""
+    from gongdao.selfhelp import invitations
+
+    invitation = next((i for i in invitations.active_for_guest(guest) if i.case.public_id == item.case), None)
+    if invitation is None:
+        return item
+    return dataclasses.replace(item, url=invitations.link_url(invitation))
 
 
 def test_email(to: str) -> EmailMultiAlternatives:

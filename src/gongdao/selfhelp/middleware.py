@@ -2,8 +2,8 @@
 
 Every page already decides by ``parties.permissions`` (a guest has a side only on the case they
 were invited to, while the invitation works); this middleware also keeps guests off the pages
-that are not about a case at all (consoles, order lists, case list, account, inbox): they answer
-404. The API needs no such fence: every endpoint there is scoped by the same permissions.
+that are not about a case at all (consoles, order lists, case list, account): they answer
+404. Their inbox is open: it holds only their own notices, which are about their case. The API needs no such fence: every endpoint there is scoped by the same permissions.
 A guest whose invitation was revoked or has expired is signed out at their next request and told
 why (403 / 410)."""
 
@@ -25,7 +25,7 @@ CASE_PATH = re.compile(r"^/cases/(?P<case>[^/]+)/")
 # Always scoped by parties.permissions (the API too: a guest's session sees their case only);
 # the first ones also work for a guest whose invitation has ended (a new link, files, the API).
 ALWAYS_OPEN = ("/invite/", "/evidence/", "/static/", "/api/")
-OPEN_PREFIXES = (*ALWAYS_OPEN, "/rules/", "/logout/", "/language/")
+OPEN_PREFIXES = (*ALWAYS_OPEN, "/rules/", "/logout/", "/language/", "/inbox/")  # (their own notices)
 
 
 class GuestScopeMiddleware:
