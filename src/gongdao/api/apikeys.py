@@ -222,10 +222,11 @@ class _Held:
     younger than ``GONGDAO_API_KEY_HOLD_SECONDS`` (default 1 s) and of the current minute's
     window; fewer than 1% of the limit are counted here only; and the count, with those, is
     below half the limit. Otherwise the next request runs the statement, which adds what was
-    counted here. So from half the limit on every request is counted in the row, exactly as
-    before, and however many processes serve a key, each holds back at most 1% of its limit.
-    A key revoked, or its user deactivated, by another process is refused here within the
-    hold; by this process (``revoke``, the admin's action), at once."""
+    counted here. So from half the limit on every request a process serves is counted in the
+    row, and however many processes serve a key, each holds back at most 1% of its limit: the
+    limit holds to within 1% per other process (decision 0010). A key revoked, or its user
+    deactivated, by another process is still served here until the hold ends; by this process
+    (``revoke``, the admin's action), it is refused at once."""
 
     key: ApiKey
     window: int
