@@ -10,6 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongdao.cases import facts
 from gongdao.cases.actors import Actor
 from gongdao.cases.models import Case
 from gongdao.errors import NotFound
@@ -30,7 +31,7 @@ def inputs(case: Case, *, on: date | None = None) -> casefacts.CaseInputs:
     was opened, and the events that demand or answer something."""
     lines = tuple(
         casefacts.Line(cl.order_line.unit_price_fen, cl.order_line.quantity, cl.order_line.paid_fen)
-        for cl in case.lines.select_related("order_line")
+        for cl in facts.lines(case)
     )
     first = case.events.order_by("seq").values_list("recorded_at", flat=True).first()
     events = tuple(case.events.filter(type__in=EVENT_TYPES).order_by("seq"))

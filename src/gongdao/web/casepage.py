@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongdao import codes
-from gongdao.cases import actions, queries, workflow
+from gongdao.cases import actions, facts, queries, workflow
 from gongdao.cases.actors import Actor, of_user
 from gongdao.cases.effects import Move
 from gongdao.cases.models import Case
@@ -131,7 +131,8 @@ def case_context(
     actor = of_user(request.user)
     sides = permissions.sides(actor, case)
     policy = policy_queries.parsed(case.policy)
-    case_lines = list(case.lines.select_related("order_line"))
+    case_lines = facts.lines(case)
+    facts.remember_lines(case, case_lines)  # (a page only reads: the law panel uses them too)
     allowed = [a for a in queries.allowed_actions(case, actor) if a not in HIDDEN_ACTIONS]
     assignees = _assignees(case, actor, allowed)
     remedies = policy.remedies_for(case.issue)
