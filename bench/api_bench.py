@@ -39,9 +39,11 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.apiseed import reset_postgres  # noqa: E402
+
 GONGDAO = str(Path(sys.executable).parent / "gongdao")
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/gongdao_api_bench"
@@ -52,17 +54,9 @@ SEED = textwrap.dedent(
     os.environ["DJANGO_SETTINGS_MODULE"] = "gongdao.settings"
     import django
     django.setup()
-    from gongdao.api import apikeys
-    from gongdao.cases.actions import open_case
-    from gongdao.cases.actors import of_user
-    from tests.factories import OrderFactory, ShopFactory, UserFactory
+    from bench.apiseed import seed
 
-    shop = ShopFactory(name="Bench shop")
-    alice = UserFactory(username="alice")
-    bob = UserFactory(username="bob", role="merchant_staff", shop=shop)
-    order = OrderFactory(shop=shop, consumer=alice)
-    case = open_case(order, of_user(alice), issue="other", remedy="refund_only", submit=True)
-    _key, secret = apikeys.create_key("bench", "cases:read,cases:write", user=bob, rate_limit=10**9)
+    case, _key, secret = seed()
     print(json.dumps({"case": case.public_id, "key": secret}))
     """
 )
@@ -72,17 +66,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def reset_postgres(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(database: str, pg_url: str, data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:

@@ -19,20 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.apiseed import reset_postgres  # noqa: E402
+
 GONGDAO = str(Path(sys.executable).parent / "gongdao")
-
-
-def reset_postgres(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def best(call: Any, batch: int = 60, batches: int = 5) -> float:
@@ -61,29 +53,22 @@ def main() -> None:
         reset_postgres(args.pg_url)
         os.environ["GONGDAO_DATABASE_URL"] = args.pg_url
     subprocess.run([GONGDAO, "init"], check=True, stdout=subprocess.DEVNULL, env=os.environ)
-    sys.path.insert(0, str(ROOT))
 
     import django
 
     django.setup()
+    from bench.apiseed import seed
     from django.conf import settings
     from django.test import Client
-    from tests.factories import OrderFactory, ShopFactory, UserFactory
 
     from gongdao.api import apikeys
     from gongdao.api.auth import key_actor
     from gongdao.api.common import load_case
     from gongdao.api.schemas import CaseOut
     from gongdao.cases import queries
-    from gongdao.cases.actions import add_message, open_case
-    from gongdao.cases.actors import of_user
+    from gongdao.cases.actions import add_message
 
-    shop = ShopFactory(name="Bench shop")
-    alice = UserFactory(username="alice")
-    bob = UserFactory(username="bob", role="merchant_staff", shop=shop)
-    order = OrderFactory(shop=shop, consumer=alice)
-    case = open_case(order, of_user(alice), issue="other", remedy="refund_only", submit=True)
-    key, secret = apikeys.create_key("bench", "cases:read,cases:write", user=bob, rate_limit=10**9)
+    case, key, secret = seed()
     actor = key_actor(key)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
     anonymous = Client(HTTP_HOST="127.0.0.1")
