@@ -269,7 +269,7 @@ def notices_email(user: Any, to: str, notices: list[Notification]) -> EmailMulti
     with reader_locale(user):
         items = [describe(n) for n in notices]
         if guest:
-            items = [_through_invitation(user, item) for item in items]
+            items = _through_invitations(user, items)
         optional = sorted({n.category for n in notices if not is_mandatory(n.category)})
         context = {
             "name": user.display_name,
@@ -293,14 +293,12 @@ def notices_email(user: Any, to: str, notices: list[Notification]) -> EmailMulti
     return message
 
 
-def _through_invitation(guest: Any, item: NoticeText) -> NoticeText:
-    """A guest's notice links to their invitation (it signs them in to the case while it works)."""
+def _through_invitations(guest: Any, items: list[NoticeText]) -> list[NoticeText]:
+    """A guest's notices link to their invitation (it signs them in to the case while it works)."""
     from gongdao.selfhelp import invitations
 
-    invitation = next((i for i in invitations.active_for_guest(guest) if i.case.public_id == item.case), None)
-    if invitation is None:
-        return item
-    return dataclasses.replace(item, url=invitations.link_url(invitation))
+    links = {i.case.public_id: invitations.link_url(i) for i in invitations.active_for_guest(guest)}
+    return [dataclasses.replace(item, url=links[item.case]) if item.case in links else item for item in items]
 
 
 def test_email(to: str) -> EmailMultiAlternatives:

@@ -8,7 +8,6 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Max, Sum
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gongdao.errors import NotFound
 from gongdao.policy import document
 from gongdao.policy.calendar import LIBRARY_YEARS, CalendarError, WorkingCalendar, YearSpec, parse_year_toml
-from gongdao.policy.models import CalendarYear, PolicyVersion
+from gongdao.policy.models import CalendarYear, PolicyVersion, document_digest
 
 log = logging.getLogger("gongdao.policy")
 
@@ -90,11 +89,6 @@ def state_of(version: PolicyVersion, now: datetime, current: PolicyVersion | Non
     return "in_force" if version.pk == current.pk else "superseded"
 
 
-@lru_cache(maxsize=64)
-def _parse(text: str) -> document.PolicyDocument:
-    return document.parse(text)
-
-
 _parsed_by_digest: dict[str, document.PolicyDocument] = {}
 
 
@@ -103,15 +97,14 @@ def parsed(version: PolicyVersion) -> document.PolicyDocument:
 
     Kept by the document's digest, so a read that selected the version without its document
     (``.defer("document")``: the API's case read) reads it only the first time a process
-    meets it; a version not yet saved is parsed from its text."""
-    if not version.sha256:
-        return _parse(version.document)
-    found = _parsed_by_digest.get(version.sha256)
+    meets it; a version not saved yet is known by its text's digest."""
+    digest = version.sha256 or document_digest(version.document)
+    found = _parsed_by_digest.get(digest)
     if found is None:
-        found = _parse(version.document)
+        found = document.parse(version.document)
         if len(_parsed_by_digest) >= 256:  # (a process meets a handful; never grow without end)
             _parsed_by_digest.clear()
-        _parsed_by_digest[version.sha256] = found
+        _parsed_by_digest[digest] = found
     return found
 
 
